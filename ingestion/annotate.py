@@ -135,7 +135,8 @@ ACT_RE = re.compile(
     r"ultimatum|deadline|requests?|asked|ask(?:s|ing)?|call(?:s|ed)? on|urg(?:e|es|ed)|"
     r"sanction\w*|penal\w*|fin(?:e|es|ed)|ban(?:s|ned|ning)?|block(?:s|ed|ing)?|suspen\w+|"
     r"shut\w*|throttl\w+|comply|complied|compliance|law|act|rules|regulations?|legislation|crackdown|"
-    r"investigat\w+|probe|prosecut\w+|charge[sd]?|court|judge|ruled|ruling|verdict)\b",
+    r"investigat\w+|probe|prosecut\w+|charge[sd]?|court|judge|ruled|ruling|verdict|"
+    r"showdown|standoff|stand-off|row|clash\w*|spat|feud|tussle|dispute|confrontation)\b",
     re.I,
 )
 
@@ -327,10 +328,29 @@ def _name_to_iso() -> dict[str, str]:
     return _NAME_TO_ISO
 
 
+_GENERIC_CONTENT_RE = re.compile(r"\b(?:content|contents|material)\s*$", re.I)
+_THREAT_RE = re.compile(r"threat|ultimatum", re.I)
+
+
+def _platform_is_subject(doc: Doc, sent_start: int, claim_start: int) -> bool:
+    """True when the nearest actor before a claim in its sentence is a platform and no
+    government word intervenes ("Facebook threatened to ban news")."""
+    before = doc.char_span(sent_start, claim_start, alignment_mode="contract")
+    if before is None or not before.ents:
+        return False
+    last = before.ents[-1]
+    if last.label_ not in PLATFORM_LABELS:
+        return False
+    return not STRONG_GOV_RE.search(doc.text[last.end_char:claim_start])
+
+
 def _claims_from_spans(doc: Doc, in_title: bool) -> list[Claim]:
     claims: list[Claim] = []
     for span in doc.spans.get(CLAIMS_KEY, []):
         sent = span.sent if doc.has_annotation("SENT_START") else doc[:]
+        if span.label_ == "penalty" and span.kb_id_ == "ban" and _THREAT_RE.search(span.text) \
+                and _platform_is_subject(doc, sent.start_char, span.start_char):
+            continue  # the platform threatens (e.g. to pull news), not the government
         extra: dict = {}
         kind, value = span.label_, span.kb_id_
         if kind == "count":
@@ -379,7 +399,8 @@ def _gov_in_sentence(sent: _Sent, ments: list[Mention], text: str) -> None:
     if strong:
         sent.gov = 1.0
     elif WEAK_GOV_RE.search(text):
-        sent.gov = 0.5
+        # "a federal judge in Brazil", "Turkish police": a weak word tied to a country.
+        sent.gov = 0.9 if sent.countries else 0.5
     sent.non_gov_actor = bool(NON_GOV_ACTOR_RE.search(text))
 
 
@@ -390,6 +411,8 @@ def _view(doc: Doc, in_title: bool) -> _DocView:
     bounds = [(s.start_char, s.end_char) for s in doc.sents] if doc.has_annotation("SENT_START") else [(0, len(doc.text))]
     for start, end in bounds:
         text = doc.text[start:end]
+        if not text.strip():
+            continue  # blank lines would break sentence adjacency
         s = _Sent(start, end, text)
         ments = [m for m in mentions if start <= m.start_char < end]
         for m in ments:
@@ -447,7 +470,7 @@ def _relevance(title_view: _DocView, text_view: _DocView, title: str, text: str)
     b_score, hits = _evidence(text_view)
     evidence = 2.0 * t_score + b_score
     negative = _negative_score(title, text[:3000])
-    z = 1.1 * math.log1p(evidence) - 0.9 * negative - 0.9
+    z = 1.3 * math.log1p(evidence) - 0.9 * negative - 0.8
     return 1.0 / (1.0 + math.exp(-3.0 * z)), hits
 
 
@@ -627,7 +650,14 @@ def _fill_fields(ann: Annotation, views: list[tuple[_DocView, set[int]]], publis
     ann.countries = _pick_countries(views)
     ann.platforms = _pick_platforms(views)
     ann.government_actors = _government_actors(views)
-    ann.demand_types = _values(claims, "demand")
+    demands = _values(claims, "demand")
+    # "blocking content and accounts": generic "content" next to an account demand is the
+    # same demand, not a separate takedown of posts.
+    if "withhold_accounts" in demands and "remove_content" in demands and all(
+            _GENERIC_CONTENT_RE.search(c.quote[c.start_char - c.sentence_start:c.end_char - c.sentence_start])
+            for c in claims if c.value == "remove_content"):
+        demands.remove("remove_content")
+    ann.demand_types = demands
     penalties = _values(claims, "penalty")
     # A block that punishes non-compliance with another demand is also a threatened ban.
     if "ban_service" in ann.demand_types and set(ann.demand_types) - {"ban_service", "throttle", "other"} \

@@ -159,7 +159,9 @@ def shingle_duplicate_groups(texts: Sequence[str], threshold: float = 0.5) -> li
         inter = len(a & b)
         jaccard = inter / len(a | b)
         containment = inter / min(len(a), len(b))
-        if jaccard >= threshold or (containment >= 0.8 and min(len(a), len(b)) >= 40):
+        # Unrelated reports of the same event share well under 10% of their shingles;
+        # trimmed or condensed wire copies keep a third or more of the shorter one.
+        if jaccard >= threshold or (containment >= 0.35 and min(len(a), len(b)) >= 30):
             parent[find(i)] = find(j)
     roots = [find(i) for i in range(len(texts))]
     sizes: dict[int, int] = {}

@@ -61,7 +61,7 @@ PLATFORM_ALIASES: dict[str, tuple[str, ...]] = {
 AMBIGUOUS_ALIASES: frozenset[str] = frozenset(
     {"X", "Signal", "Line", "Apple", "Koo", "Messenger", "Medium", "Kick", "Threads", "Zoom",
      "Steam", "Imo", "IMO", "Tagged", "Gab", "Helo", "Moj", "Bing", "FB", "IG", "YT", "Insta",
-     "Fb", "Telegram", "Blogger", "Signal app"}
+     "Fb", "Blogger"}
 )
 
 # Companies: name -> platforms they own, and the one meant when the company is the target

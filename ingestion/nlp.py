@@ -60,6 +60,7 @@ def build_pipeline(model_name: str = DEFAULT_MODEL, extra_patterns: Iterable[dic
     """
     nlp = spacy.load(model_name, exclude=list(_EXCLUDED))
     nlp.add_pipe("sentencizer", first=True)
+    nlp.add_pipe("line_breaks", after="sentencizer")
     ruler = nlp.add_pipe(
         "entity_ruler",
         before="ner",
@@ -78,7 +79,7 @@ def ruler_only(nlp: Language, text: str) -> Doc:
     """Cheap path for text the English model cannot read: tokenizer + sentencizer +
     gazetteer ruler + rules (no statistical NER). Used for non-English articles."""
     doc = nlp.make_doc(text)
-    for name in ("sentencizer", "entity_ruler", "standoff_rules"):
+    for name in ("sentencizer", "line_breaks", "entity_ruler", "standoff_rules"):
         doc = nlp.get_pipe(name)(doc)
     return doc
 
@@ -128,7 +129,7 @@ DEMAND_RULES: tuple[RuleRow, ...] = (
      rf"\b(?:accounts?|handles?)\s+(?:{W}){{0,6}}?(?:be\s+|were\s+|was\s+|been\s+)?"
      rf"(?:blocked|withheld|suspended|removed|deleted|taken down|censored|banned|disabled)\b"),
     ("demand", "remove_content",
-     rf"\b{REMOVE_VERBS}\s+(?:{W}){{0,5}}?{CONTENT_NOUNS}\b"),
+     rf"\b{REMOVE_VERBS}\s+(?:(?!{ACCOUNT_NOUNS}\b){W}){{0,5}}?{CONTENT_NOUNS}\b"),
     ("demand", "remove_content",
      rf"\b{CONTENT_NOUNS}\s+(?:{W}){{0,6}}?(?:be\s+|were\s+|was\s+|been\s+)?"
      rf"(?:blocked|withheld|removed|deleted|taken down|censored|pulled)\b"),
@@ -224,7 +225,7 @@ PENALTY_RULES: tuple[RuleRow, ...] = (
     ("penalty", "other",
      r"\bcriminal (?:proceedings|charges|action|liability|cases?)\b|\blegal action\b|\bsafe[- ]harbou?r\b|"
      r"\bintermediary (?:status|protection|immunity)\b|\bfr[oe]e?z\w*\s+(?:\w+\s+){0,3}(?:bank\s+)?(?:accounts|assets)\b|"
-     r"\bcontempt\b|\bpenal (?:action|consequences|provisions)\b|\bcoercive action\b|\bprosecution\b"),
+     r"\bcontempt\b|\bpenal (?:action|consequences|provisions)\b|\bprosecution\b"),
 )
 
 OUTCOME_RULES: tuple[RuleRow, ...] = (
@@ -241,7 +242,7 @@ OUTCOME_RULES: tuple[RuleRow, ...] = (
      r"\bsome of the (?:\w+\s+)?(?:accounts|posts|content|demands)\b|\bnot all of\b|\bpartial compliance\b"),
     ("outcome", "refused",
      r"\brefus\w+|\bdeclin\w+\s+to\s+(?:comply|remove|block|act|follow|take)|\b(?:did not|didn't|does not|failed to|fail(?:ing|s)? to|"
-     r"would not|will not|won't|has not|hasn't)\s+(?:\w+\s+)?(?:comply|respond|appoint|remove|block|provide|obey|hand|follow|pay|meet|"
+     r"would not|will not|won't|has not|hasn't)\s+(?:\w+\s+)?(?:comply|appoint|remove|block|provide|obey|hand|follow|pay|meet|"
      r"register|take down|cooperate)\w*|\bdefi(?:ed|ance|es)\b|\bignor(?:ed|ing)\s+(?:\w+\s+){0,3}(?:orders?|requests?|demands?|notices?)|"
      r"\breject\w*\s+(?:the\s+)?(?:\w+\s+){0,2}(?:order|demand|request|law|code)|\bmissed (?:the\s+)?deadline|"
      r"(?<!case of )\bnon-?compliance\b|\bblock(?:ed|ing)? (?:all\s+)?news\b|"
@@ -367,8 +368,18 @@ RULES: list[_Rule] = (
 
 
 # --------------------------------------------------------------------------------------
-# Rule component
+# Components
 # --------------------------------------------------------------------------------------
+@Language.component("line_breaks")
+def line_breaks(doc: Doc) -> Doc:
+    """Start a sentence after every line break: headlines, datelines and paragraphs in
+    scraped news have no final punctuation, and the sentencizer would glue them together."""
+    for token in doc[:-1]:
+        if "\n" in token.text or "\n" in token.whitespace_:
+            doc[token.i + 1].is_sent_start = True
+    return doc
+
+
 _MASK = {**{lab: "@" for lab in PLATFORM_LABELS}, **{lab: "#" for lab in GOV_LABELS},
          **{lab: "%" for lab in COUNTRY_LABELS}}
 
