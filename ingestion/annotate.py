@@ -140,6 +140,13 @@ ACT_RE = re.compile(
     re.I,
 )
 
+# Back-references to the parties of the main story ("The judge also raised the fine").
+ANAPHORA_RE = re.compile(
+    r"\b(?:the|its|this) (?:judge|court|ministry|minister|regulator|government|authority|agency|company|"
+    r"platform|app|firm|service|order|ban|block|suspension|decision|law|move)\b",
+    re.I,
+)
+
 # Cues of a negative (non-dispute) story and their weights.
 NEGATIVE_CUES: tuple[tuple[str, float], ...] = (
     (r"\b(?:earnings|revenue|quarterly|quarter|profit|shares (?:rose|fell|rise|jump\w*|drop\w*)|stock price|investors|"
@@ -298,7 +305,7 @@ def _plausible_platform(doc: Doc, start: int, end: int, alias: str) -> bool:
     window = doc.text[max(0, start - 80): end + 80]
     if alias == "X":
         # "X" needs a stronger hint: Musk, Twitter, "formerly", or "platform/social" next to it.
-        return bool(re.search(r"musk|twitter|formerly|platform|social|posts? on|on X\b|\bX's\b", window, re.I))
+        return bool(re.search(r"musk|twitter|formerly|platform|social|posts? on|\bon X\b|\bX's\b", window, re.I))
     return bool(PLATFORM_CONTEXT_RE.search(window))
 
 
@@ -328,13 +335,35 @@ def _name_to_iso() -> dict[str, str]:
     return _NAME_TO_ISO
 
 
+# Words showing that a platform's own removal was done for a government.
+DIRECTIVE_RE = re.compile(
+    r"\b(?:orders?|ordered|directives?|direct(?:ed|ion|ions)|demands?|demanded|requests?|requested|instruct\w*|"
+    r"comply|complied|compliance|legal demand|notices?|law|laws|government'?s?|authorities|ministry|regulator|court)\b",
+    re.I,
+)
+THREAT_CONTEXT_RE = re.compile(
+    r"\b(?:penalt\w+|sanctions?|threat\w*|could|would|will|may|might|face|faces|risk\w*|if|unless|"
+    r"non-?compliance|include|including|subsequent|gradual)\b",
+    re.I,
+)
 _GENERIC_CONTENT_RE = re.compile(r"\b(?:content|contents|material)\s*$", re.I)
 _THREAT_RE = re.compile(r"threat|ultimatum", re.I)
 
 
+_GENERIC_SUBJECT_RE = re.compile(
+    r"\b(?:it|the company|the platform|the firm|the app|the (?:social media|tech|internet) (?:giant|company|firm)|"
+    r"the microblogging (?:site|platform|service))\s+(?:(?:has|had|have|also|later|then|itself|reportedly|quickly|"
+    r"promptly|subsequently)\s+)*$",
+    re.I,
+)
+
+
 def _platform_is_subject(doc: Doc, sent_start: int, claim_start: int) -> bool:
-    """True when the nearest actor before a claim in its sentence is a platform and no
-    government word intervenes ("Facebook threatened to ban news")."""
+    """True when the actor right before a claim is the platform ("Facebook threatened to
+    ban news", "the company deleted a tweet") and no government word intervenes."""
+    before_text = doc.text[sent_start:claim_start]
+    if _GENERIC_SUBJECT_RE.search(before_text):
+        return True
     before = doc.char_span(sent_start, claim_start, alignment_mode="contract")
     if before is None or not before.ents:
         return False
@@ -351,6 +380,11 @@ def _claims_from_spans(doc: Doc, in_title: bool) -> list[Claim]:
         if span.label_ == "penalty" and span.kb_id_ == "ban" and _THREAT_RE.search(span.text) \
                 and _platform_is_subject(doc, sent.start_char, span.start_char):
             continue  # the platform threatens (e.g. to pull news), not the government
+        if span.label_ == "demand" and span.kb_id_ == "throttle" and THREAT_CONTEXT_RE.search(sent.text):
+            continue  # a threatened slowdown is a penalty, not the demand itself
+        if span.label_ == "demand" and span.kb_id_ in ("remove_content", "withhold_accounts") \
+                and _platform_is_subject(doc, sent.start_char, span.start_char) and not DIRECTIVE_RE.search(sent.text):
+            continue  # the platform's own moderation ("Twitter deleted a tweet"), not a demand
         extra: dict = {}
         kind, value = span.label_, span.kb_id_
         if kind == "count":
@@ -495,7 +529,7 @@ def _dispute_sentences(view: _DocView, hits: list[int]) -> set[int]:
     for i in hits:
         keep.update(range(max(0, i - 1), min(len(view.sents), i + 2)))
     for i, s in enumerate(view.sents):
-        if s.enforcement and (s.has_platform or s.gov >= 1.0):
+        if s.enforcement and (s.has_platform or s.gov >= 0.5 or ANAPHORA_RE.search(s.text)):
             keep.add(i)
     return keep
 
@@ -557,13 +591,24 @@ def _scoped_claims(views: list[tuple[_DocView, set[int]]]) -> list[Claim]:
 
 
 def _pick_count(views: list[tuple[_DocView, set[int]]], kind: str) -> int | None:
-    for view, keep in views:
-        for i, s in enumerate(view.sents):
-            if i not in keep:
-                continue
-            for c in s.claims:
-                if c.kind == "count" and c.value == kind and (s.gov or s.enforcement or s.has_platform):
-                    return c.extra["number"]
+    """First count of the kind: the headline first, then dispute sentences that carry a
+    demand or enforcement claim, then any other dispute sentence."""
+    def counts(view: _DocView, idx: Iterable[int]) -> Iterable[int]:
+        for i in idx:
+            for c in view.sents[i].claims:
+                if c.kind == "count" and c.value == kind:
+                    yield c.extra["number"]
+
+    title_view = next((v for v, _ in views if v.in_title), None)
+    body = [(v, keep) for v, keep in views if not v.in_title]
+    if title_view is not None:
+        for number in counts(title_view, range(len(title_view.sents))):
+            return number
+    for strict in (True, False):
+        for view, keep in body:
+            idx = [i for i in sorted(keep) if not strict or view.sents[i].enforcement]
+            for number in counts(view, idx):
+                return number
     return None
 
 
@@ -659,9 +704,11 @@ def _fill_fields(ann: Annotation, views: list[tuple[_DocView, set[int]]], publis
         demands.remove("remove_content")
     ann.demand_types = demands
     penalties = _values(claims, "penalty")
-    # A block that punishes non-compliance with another demand is also a threatened ban.
-    if "ban_service" in ann.demand_types and set(ann.demand_types) - {"ban_service", "throttle", "other"} \
-            and "ban" not in penalties:
+    # A block that punishes non-compliance with another demand is also a threatened ban
+    # (labelling convention): a block plus another demand that the platform resisted.
+    outcomes = _values(claims, "outcome")
+    if "ban_service" in ann.demand_types and set(ann.demand_types) - {"ban_service", "throttle"} \
+            and {"refused", "partially_complied"} & set(outcomes) and "ban" not in penalties:
         penalties.append("ban")
     ann.penalties_threatened = penalties
     outcomes = _values(claims, "outcome")

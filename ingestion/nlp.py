@@ -108,6 +108,12 @@ CONTENT_NOUNS = (
     r"applications|materials?|hashtags?|messages?|comments?|articles?|publications?|"
     r"photos?|images?|groups?|reposts?|falsehoods?|statements?)"
 )
+# Nouns for the passive form ("posts were removed"); a singular "app was blocked" is the
+# service itself.
+CONTENT_NOUNS_PLURAL = (
+    r"(?:posts|tweets|content|contents|videos|pages|channels|urls|links|apps|applications|"
+    r"materials|hashtags|messages|comments|articles|publications|photos|images|groups|reposts)"
+)
 REMOVE_VERBS = (
     r"(?:remov(?:e|es|ed|ing|al)|delet(?:e|es|ed|ing|ion)|take(?:s|n)? down|took down|"
     r"taking down|takedown|block(?:s|ed|ing)?|withh[oe]ld(?:s|ing)?|withheld|pull(?:s|ed|ing)?|"
@@ -128,18 +134,20 @@ DEMAND_RULES: tuple[RuleRow, ...] = (
     ("demand", "withhold_accounts",
      rf"\b(?:accounts?|handles?)\s+(?:{W}){{0,6}}?(?:be\s+|were\s+|was\s+|been\s+)?"
      rf"(?:blocked|withheld|suspended|removed|deleted|taken down|censored|banned|disabled)\b"),
+    # "blocked social media app TikTok" / "the video-sharing platform" name the service
+    # itself (ban_service), hence the look-aheads.
     ("demand", "remove_content",
-     rf"\b{REMOVE_VERBS}\s+(?:(?!{ACCOUNT_NOUNS}\b){W}){{0,5}}?{CONTENT_NOUNS}\b"),
+     rf"\b{REMOVE_VERBS}\s+(?:(?!{ACCOUNT_NOUNS}\b){W}){{0,5}}?{CONTENT_NOUNS}\b(?![-‐]|\s*@)"),
     ("demand", "remove_content",
-     rf"\b{CONTENT_NOUNS}\s+(?:{W}){{0,6}}?(?:be\s+|were\s+|was\s+|been\s+)?"
+     rf"\b{CONTENT_NOUNS_PLURAL}\s+(?:{W}){{0,6}}?(?:be\s+|were\s+|was\s+|been\s+)?"
      rf"(?:blocked|withheld|removed|deleted|taken down|censored|pulled)\b"),
-    ("demand", "remove_content", r"\b(?:takedown|removal|blocking)\s+(?:orders?|requests?|notices?|demands?)\b"),
+    ("demand", "remove_content", r"\b(?:takedown|removal)\s+(?:orders?|requests?|notices?|demands?)\b"),
     ("demand", "geo_block",
      r"\bgeo-?(?:block|restrict|fenc)\w*|\b(?:only|solely) (?:for|to) users in\b|"
-     r"\brestrict(?:ed|ing)? access (?:\w+\s+){0,3}(?:within|inside) the country\b"),
+     r"\brestrict(?:ed|ing)? access (?:[\w'’-]+\s+){0,3}(?:within|inside) the country\b"),
     ("demand", "ban_service",
      rf"\b{SERVICE_VERBS}\s+(?:access\s+to\s+|the\s+operations?\s+of\s+|operations?\s+of\s+|"
-     rf"the\s+use\s+of\s+|use\s+of\s+|the\s+(?:\w+\s+)?(?:app|platform|service|site)\s+)?"
+     rf"the\s+use\s+of\s+|use\s+of\s+|the\s+(?:[\w'’-]+\s+)?(?:app|platform|service|site)\s+)?"
      rf"(?:the\s+)?(?:{W})?{P}"),
     ("demand", "ban_service",
      rf"\b(?:ban|block|blocking|suspension|shutdown|blockage|blackout)\s+(?:of|on)\s+"
@@ -147,141 +155,144 @@ DEMAND_RULES: tuple[RuleRow, ...] = (
     ("demand", "ban_service",
      rf"{P}\s+(?:ban|block|blocking|suspension|shutdown|blockage)\b"),
     ("demand", "ban_service",
-     rf"{P}(?:,\s*{P})*(?:\s*(?:,|and|or)\s*{P})*\s+(?:{W}){{0,3}}?(?:was|were|is|are|has been|have been|had been|would be|will be|be)\s+"
-     rf"(?:\w+\s+)?(?:banned|blocked|suspended|shut down|restricted|made inaccessible)\b"),
+     rf"{P}(?:,\s*{P})*(?:\s*(?:,|and|or)\s*{P})*\s+(?:(?!{ACCOUNT_NOUNS}\b|{CONTENT_NOUNS}\b){W}){{0,3}}?"
+     rf"(?:was|were|is|are|has been|have been|had been|would be|will be|be)\s+"
+     rf"(?:[\w'’-]+\s+)?(?:banned|blocked|suspended|shut down|restricted|made inaccessible)\b"),
     ("demand", "ban_service",
      r"\b(?:block|blocked|blocking|restrict|restricted|suspend|suspended|cut|shut down)\s+"
-     r"(?:access\s+to\s+|(?:all\s+)?)(?:\w+\s+){0,2}(?:social media|social networks?|messaging (?:apps?|services?)|"
+     r"(?:access\s+to\s+|(?:all\s+)?)(?:[\w'’-]+\s+){0,2}(?:social media|social networks?|messaging (?:apps?|services?)|"
      r"the internet|internet access|mobile data)\b"),
     ("demand", "ban_service",
      r"\b(?:internet|social media|network) (?:shutdown|blackout|ban|blockade)s?\b|\bshut(?:ting)? down the internet\b"),
     ("demand", "ban_service", r"\b(?:ban|sell)-?or-?(?:ban|sell)\b|\bdivest-or-ban\b|\bnationwide ban\b"),
     ("demand", "throttle",
      r"\bthrottl\w+|\bbandwidth\s+(?:reduction|restriction|limitation|cut)s?\b|"
-     r"\breduc\w+\s+(?:\w+\s+){0,3}bandwidth\b|\bslow(?:ed|ing)?\s+down\s+(?:the\s+)?(?:speed|service|access)\b"),
+     r"\breduc\w+\s+(?:[\w'’-]+\s+){0,3}bandwidth\b|\bslow(?:ed|ing)?\s+down\s+(?:the\s+)?(?:speed|service|access)\b"),
     ("demand", "user_data",
-     r"\b(?:hand(?:ed|ing)? over|provid\w*|shar\w*|disclos\w*|turn(?:ed)? over|supply|submit\w*|furnish\w*)\s+"
-     r"(?:\w+\s+){0,4}?(?:user data|data|information|details|identit(?:y|ies)|ip addresses|"
-     r"phone numbers|personal data|records)\b"),
+     r"\b(?:hand(?:ed|ing)? over|provid\w*|disclos\w*|turn(?:ed)? over|supply|submit\w*|furnish\w*|"
+     r"(?:request|demand|seek)\w*|access to)\s+(?:[\w'’-]+\s+){0,3}?(?:user data|users' data|personal data|data of|data on|"
+     r"(?:all\s+)?information (?:on|about|of|that|the|which|requested)|(?:data|information)\s+(?:[\w'’-]+\s+){0,4}?(?:requested|sought|demanded|asked for)|details of|identit(?:y|ies)|ip addresses|phone numbers|"
+     r"subscriber|records of)\b"),
     ("demand", "user_data",
-     r"\buser (?:data|information)\b|\b(?:data|information) requests?\b|\bcooperat\w+ with (?:the\s+)?"
-     r"(?:\w+\s+){0,2}(?:investigation|police|authorities|probe)\b|\bidentify (?:the\s+)?(?:\w+\s+)?"
-     r"(?:users|authors|originators?|administrators)\b|\btraceability\b|\bfirst originator\b|"
-     r"\b(?:break|weaken) (?:its\s+)?encryption\b|\bdecrypt\w*\b"),
+     r"\b(?:user|subscriber|personal) (?:data|information) (?:requests?|demands?)\b|\b(?:data|information) requests?\b|"
+     r"\bcooperat\w+ with (?:the\s+)?(?:[\w'’-]+\s+){0,2}(?:investigation|police|authorities|probe)\b|"
+     r"\bidentify (?:the\s+)?(?:[\w'’-]+\s+)?(?:users|authors|originators?|administrators)\b|\btraceability\b|"
+     r"\bfirst originator\b|\b(?:break|weaken) (?:its\s+)?encryption\b|\bdecrypt\w*\b"),
     ("demand", "local_presence",
-     r"\blocal(?:ly)?\s+(?:\w+\s+)?(?:representatives?|office|presence|entity|agent|"
-     r"compliance officer|grievance officer|contact)\b|\bappoint\w*\s+(?:\w+\s+){0,4}?"
+     r"\blocal(?:ly)?\s+(?:[\w'’-]+\s+)?(?:representatives?|office|presence|entity|agent|"
+     r"compliance officer|grievance officer|contact)\b|\bappoint\w*\s+(?:[\w'’-]+\s+){0,4}?"
      r"(?:representatives?|officers?|agent|entity)\b|\blegal representatives?\b|"
-     r"\b(?:register|registration|licens\w+|licenc\w+)\s+(?:\w+\s+){0,5}?(?:locally|in the country|"
+     r"\b(?:register|registration|licens\w+|licenc\w+)\s+(?:[\w'’-]+\s+){0,5}?(?:locally|in the country|"
      r"ott|social media (?:operations|platforms|companies))\b|\bnodal (?:contact|officer)\b|"
      r"\b(?:open|set up|establish)\w*\s+(?:an?\s+)?(?:local\s+)?office in\b|\bdigital services tax\b"),
     ("demand", "data_localisation",
-     r"\bdata locali[sz]ation\b|\bstor\w+\s+(?:\w+\s+){0,4}?data\s+(?:\w+\s+){0,2}?(?:locally|"
+     r"\bdata locali[sz]ation\b|\bstor\w+\s+(?:[\w'’-]+\s+){0,4}?data\s+(?:[\w'’-]+\s+){0,2}?(?:locally|"
      r"in the country|within the country|inside the country|on (?:local\s+)?servers|in (?:%+))\b|"
-     r"\blocal(?:ly)?\s+stor\w+\s+of\s+(?:\w+\s+){0,3}data\b|\bdata cent(?:er|re)s?\s+in\b|"
+     r"\blocal(?:ly)?\s+stor\w+\s+of\s+(?:[\w'’-]+\s+){0,3}data\b|\bdata cent(?:er|re)s?\s+in\b|"
      r"\bservers?\s+(?:located\s+)?in\s+(?:the country|%+)\b"),
     ("demand", "restore_content",
-     r"\b(?:restor|reinstat|unblock)\w*\s+(?:\w+\s+){0,4}?(?:accounts?|content|posts?|tweets?|pages?|videos?|channels?)\b|"
-     r"\bstop\s+(?:suppressing|censoring|restricting|throttling)\s+(?:\w+\s+){0,3}(?:content|media|accounts)\b"),
+     r"\b(?:restor|reinstat|unblock)\w*\s+(?:[\w'’-]+\s+){0,4}?(?:accounts?|content|posts?|tweets?|pages?|videos?|channels?)\b|"
+     r"\bstop\s+(?:suppressing|censoring|restricting|throttling)\s+(?:[\w'’-]+\s+){0,3}(?:content|media|accounts)\b"),
     ("demand", "proactive_monitoring",
-     r"\b(?:moderat|filter|monitor|screen|police|detect)\w*\s+(?:\w+\s+){0,3}?(?:content|accounts|posts|material)\b|"
+     r"\b(?:moderat|filter|monitor|screen|police|detect)\w*\s+(?:[\w'’-]+\s+){0,3}?(?:content|accounts|posts|material)\b|"
      r"\bcontent moderation\b|\b(?:effective|moderation|filtering|monitoring)\s+mechanism\b|"
-     r"\bmechanism (?:for|to)\s+(?:\w+\s+){0,2}(?:block|moderat|remov|filter|detect)\w*|"
+     r"\bmechanism (?:for|to)\s+(?:[\w'’-]+\s+){0,2}(?:block|moderat|remov|filter|detect)\w*|"
      r"\bproactive(?:ly)?\b|\bstandard operating procedures?\b|\bSOPs?\b|\bmore moderators\b"),
     ("demand", "other",
      r"\btransparency report\w*|\bcorrection (?:directions?|notices?|orders?)\b|\btargeted correction\b|"
-     r"\bpay (?:\w+\s+){0,3}(?:for news|publishers|news (?:outlets|organisations|organizations|media|companies))\b|"
-     r"\bbargaining code\b|\bdivest\w*\b|\bsell (?:its|the) (?:\w+\s+)?(?:operations|business|stake|app)\b|"
+     r"\bpay (?:[\w'’-]+\s+){0,3}(?:for news|publishers|news (?:outlets|organisations|organizations|media|companies))\b|"
+     r"\bbargaining code\b|\bdivest\w*\b|\bsell (?:its|the) (?:[\w'’-]+\s+)?(?:operations|business|stake|app)\b|"
      r"\bunder-?report\w*|\brisk assessments?\b|\bage verification\b|\bpolitical ads? (?:ban|blackout)\b|"
-     r"\bsuspend\w*\s+(?:\w+\s+){0,2}(?:political\s+)?advertis\w+"),
+     r"\bsuspend\w*\s+(?:[\w'’-]+\s+){0,2}(?:political\s+)?advertis\w+"),
 )
 
 PENALTY_RULES: tuple[RuleRow, ...] = (
     ("penalty", "jail_term",
-     rf"\b{NUMBER}[- ](?:year|month)s?(?:-long)?\s+(?:\w+\s+)?(?:jail|prison|imprisonment|sentences?)\b|"
+     rf"\b{NUMBER}[- ](?:year|month)s?(?:-long)?\s+(?:[\w'’-]+\s+)?(?:jail|prison|imprisonment|sentences?)\b|"
      r"\b(?:jail|prison)\s+(?:terms?|sentences?|time)\b|\bimprisonment\b|\bup to\s+\S+\s+years?\s+in\s+(?:jail|prison)\b|"
      r"\b(?:be\s+)?(?:jailed|imprisoned)\b"),
     ("penalty", "fine",
      r"\bfine[sd]?\b|\bfining\b|\bmonetary penalt\w+|\bfinancial penalt\w+|\bpenalt(?:y|ies) of\b|"
      r"\bdaily penalt\w+|\bdamages of\b"),
     ("penalty", "ban",
-     r"\bthreat\w*\s+(?:to\s+)?(?:\w+\s+){0,2}?(?:ban|block|shut down|suspend)\w*\b|"
-     r"\b(?:risk|risks|risking|face|faces|facing|could face)\s+(?:an?\s+)?(?:\w+\s+)?(?:ban|block|blocking|suspension|shutdown)\b|"
-     r"\b(?:could|would|will|may|might)\s+(?:\w+\s+)?be\s+(?:banned|blocked|suspended|shut down)\b|"
+     r"\bthreat\w*\s+(?:to\s+)?(?:[\w'’-]+\s+){0,2}?(?:ban|block|shut down|suspend)\w*\b|"
+     r"\b(?:risk|risks|risking|face|faces|facing|could face)\s+(?:an?\s+)?(?:[\w'’-]+\s+)?(?:ban|block|blocking|suspension|shutdown)\b|"
+     r"\b(?:could|may|might|risks? being)\s+(?:[\w'’-]+\s+)?(?:be\s+)?(?:banned|blocked|suspended|shut down)\b|"
+     r"\b(?:sell|divest)\w*[- ]or[- ]ban\b|\bban(?:ned)?\s+unless\b|\bunless\s+(?:[\w'’-]+\s+){0,4}?(?:sells?|divests?|compl\w+)\b|"
      r"\bor\s+(?:be\s+|face\s+(?:an?\s+)?)?(?:banned|blocked|ban|blocking|suspension)\b|"
-     r"\bban\s+(?:\w+\s+){0,3}?if\b|\bfinal (?:notice|warning)\b|\bultimatum\b"),
+     r"\bban\s+(?:[\w'’-]+\s+){0,3}?if\b|\bfinal (?:notice|warning)\b|\bultimatum\b"),
     ("penalty", "throttle",
-     r"\bthrottl\w+|\bbandwidth\s+(?:\w+\s+)?(?:reduction|restriction|limitation|cut)s?\b|"
-     r"\breduc\w+\s+(?:\w+\s+){0,4}bandwidth\b|\bslow(?:ing)?\s+down\b"),
+     r"\bthrottl\w+|\bbandwidth\s+(?:[\w'’-]+\s+)?(?:reduction|restriction|limitation|cut)s?\b|"
+     r"\breduc\w+\s+(?:[\w'’-]+\s+){0,4}bandwidth\b|\bslow(?:ing)?\s+down\b"),
     ("penalty", "arrest",
-     r"\b(?:arrest|detain|detention)\w*\s+(?:of\s+)?(?:\w+\s+){0,3}?(?:staff|employees?|executives?|"
-     r"representatives?|officials|managers?|head|ceo|founder)\b|\b(?:face|risk|threat\w*)\s+(?:\w+\s+){0,2}arrest\w*"),
+     r"\b(?:arrest|detain|detention)\w*\s+(?:of\s+)?(?:[\w'’-]+\s+){0,3}?(?:staff|employees?|executives?|"
+     r"representatives?|officials|managers?|head|ceo|founder)\b|\b(?:face|risk|threat\w*)\s+(?:[\w'’-]+\s+){0,2}arrest\w*"),
     ("penalty", "license_revocation",
-     r"\b(?:revok|cancel|withdraw|suspend|strip)\w*\s+(?:\w+\s+){0,3}?(?:licen[cs]es?|registration|permits?)\b|"
-     r"\blicen[cs]es?\s+(?:\w+\s+)?(?:revocation|revoked|cancell?ation|cancell?ed)\b|\bderegist\w+"),
+     r"\b(?:revok|cancel|withdraw|suspend|strip)\w*\s+(?:[\w'’-]+\s+){0,3}?(?:licen[cs]es?|registration|permits?)\b|"
+     r"\blicen[cs]es?\s+(?:[\w'’-]+\s+)?(?:revocation|revoked|cancell?ation|cancell?ed)\b|\bderegist\w+"),
     ("penalty", "ad_ban",
-     r"\b(?:advertising|ad|advertisement)\s+ban\b|\bban\s+(?:on\s+)?(?:\w+\s+){0,4}?(?:advertis\w+|ads)\b|"
-     r"\b(?:advertis\w+|ads)\s+ban\b|\bban on (?:\w+\s+){0,3}(?:firms|companies|advertisers) (?:listing|placing|buying) ads\b"),
+     r"\b(?:advertising|ad|advertisement)\s+ban\b|\bban\s+(?:on\s+)?(?:[\w'’-]+\s+){0,4}?(?:advertis\w+|ads)\b|"
+     r"\b(?:advertis\w+|ads)\s+ban\b|\bban on (?:[\w'’-]+\s+){0,3}(?:firms|companies|advertisers) (?:listing|placing|buying) ads\b"),
     ("penalty", "other",
      r"\bcriminal (?:proceedings|charges|action|liability|cases?)\b|\blegal action\b|\bsafe[- ]harbou?r\b|"
-     r"\bintermediary (?:status|protection|immunity)\b|\bfr[oe]e?z\w*\s+(?:\w+\s+){0,3}(?:bank\s+)?(?:accounts|assets)\b|"
+     r"\bintermediary (?:status|protection|immunity)\b|\bfr[oe]e?z\w*\s+(?:[\w'’-]+\s+){0,3}(?:bank\s+)?(?:accounts|assets)\b|"
      r"\bcontempt\b|\bpenal (?:action|consequences|provisions)\b|\bprosecution\b"),
 )
 
 OUTCOME_RULES: tuple[RuleRow, ...] = (
     ("outcome", "complied",
-     rf"\bcomplied\b|\bcompl(?:y|ies|ying)\s+with\s+(?:the\s+)?(?:\w+\s+)?(?:order|demand|request|law|directive|government|rules?|notice)|"
-     rf"\bin compliance with\b|\bagree[sd]?\s+to\s+(?:\w+\s+){{0,2}}?(?:remove|block|appoint|comply|moderate|withhold|"
+     rf"\bcomplied\b|\bcompl(?:y|ies|ying)\s+with\s+(?:the\s+)?(?:[\w'’-]+\s+)?(?:order|demand|request|law|directive|government|rules?|notice)|"
+     rf"\bin compliance with\b|\bagree[sd]?\s+to\s+(?:[\w'’-]+\s+){{0,2}}?(?:remove|block|appoint|comply|moderate|withhold|"
      rf"take down|delete|pay|store|register|restrict|suspend)\b|"
-     rf"{P}\s+(?:\w+\s+){{0,2}}?(?:blocked|withheld|removed|suspended|took down|pulled|deleted|restricted|censored|"
-     rf"has removed|has blocked|has withheld|has pulled)\s+(?:\w+\s+){{0,4}}?(?:{ACCOUNT_NOUNS}|{CONTENT_NOUNS}|vpns?)\b|"
+     rf"{P}\s+(?:[\w'’-]+\s+){{0,2}}?(?:blocked|withheld|removed|suspended|took down|pulled|deleted|restricted|censored|"
+     rf"has removed|has blocked|has withheld|has pulled)\s+(?:[\w'’-]+\s+){{0,4}}?(?:{ACCOUNT_NOUNS}|{CONTENT_NOUNS}|vpns?)\b|"
      rf"\b(?:to\s+)?appoint\w*\s+(?:a\s+)?(?:formal\s+|local\s+|legal\s+)?(?:representative|entity)\b(?=[^.]{{0,80}}\b(?:agreed|decided|announced|will|would))|"
      rf"\bagreed\s+to\b"),
     ("outcome", "partially_complied",
      r"\bpartial(?:ly)?\s+(?:compl\w+|block\w*)|\bfailure to provide all\b|\bonly (?:some|part) of\b|"
-     r"\bsome of the (?:\w+\s+)?(?:accounts|posts|content|demands)\b|\bnot all of\b|\bpartial compliance\b"),
+     r"\bsome of the (?:[\w'’-]+\s+)?(?:accounts|posts|content|demands)\b|\bnot all of\b|\bpartial compliance\b"),
     ("outcome", "refused",
      r"\brefus\w+|\bdeclin\w+\s+to\s+(?:comply|remove|block|act|follow|take)|\b(?:did not|didn't|does not|failed to|fail(?:ing|s)? to|"
-     r"would not|will not|won't|has not|hasn't)\s+(?:\w+\s+)?(?:comply|appoint|remove|block|provide|obey|hand|follow|pay|meet|"
-     r"register|take down|cooperate)\w*|\bdefi(?:ed|ance|es)\b|\bignor(?:ed|ing)\s+(?:\w+\s+){0,3}(?:orders?|requests?|demands?|notices?)|"
-     r"\breject\w*\s+(?:the\s+)?(?:\w+\s+){0,2}(?:order|demand|request|law|code)|\bmissed (?:the\s+)?deadline|"
+     r"would not|will not|won't|has not|hasn't)\s+(?:[\w'’-]+\s+)?(?:comply|appoint|remove|block|provide|obey|hand|follow|pay|meet|implement|abide|filter|heed|address|act on|"
+     r"register|take down|cooperate)\w*|\bdefi(?:ed|ance|es)\b|\bignor(?:ed|ing)\s+(?:[\w'’-]+\s+){0,3}(?:orders?|requests?|demands?|notices?)|"
+     r"\breject\w*\s+(?:the\s+)?(?:[\w'’-]+\s+){0,2}(?:order|demand|request|law|code)|\bmissed (?:the\s+)?deadline|"
      r"(?<!case of )\bnon-?compliance\b|\bblock(?:ed|ing)? (?:all\s+)?news\b|"
      r"\bpull(?:ed|ing)? (?:all\s+)?news\b|\bnews (?:ban|blackout)\b|\bnot comply\w*"),
     ("outcome", "challenged_in_court",
-     r"\b(?:fil(?:ed|es|ing)|lodg\w+|launch\w*|submit\w*)\s+(?:a\s+|an\s+)?(?:\w+\s+)?(?:petition|lawsuit|suit|appeal|legal challenge|"
-     r"case|challenge|writ)\b|\bchalleng\w+\s+(?:\w+\s+){0,4}?in\s+(?:the\s+)?(?:\w+\s+)?court\b|"
-     r"\b(?:went|go|going|goes|took|take|taking)\s+(?:\w+\s+){0,3}?to court\b|\bmoved (?:the\s+)?(?:\w+\s+)?(?:high|supreme) court\b|"
-     r"\bappeal(?:ed|s|ing)?\s+(?:against|the)\b|\blegal challenge\b|\bchallenge[ds]? (?:to\s+)?the (?:\w+\s+){0,3}?law\b|"
-     r"\b(?:supreme|appeals?|high|federal) court\s+(?:\w+\s+){0,2}?(?:upheld|upholds|uphold|rejected|dismissed|ruled|heard)\b|"
-     r"\bsu(?:ed|es|ing)\s+(?:the\s+)?(?:\w+\s+)?(?:government|state|ministry|regulator|authority)\b"),
+     r"\b(?:fil(?:ed|es|ing)|lodg\w+|launch\w*|submit\w*)\s+(?:a\s+|an\s+)?(?:[\w'’-]+\s+)?(?:petition|lawsuit|suit|appeal|legal challenge|"
+     r"case|challenge|writ)\b|\bchalleng\w+\s+(?:[\w'’-]+\s+){0,4}?in\s+(?:the\s+)?(?:[\w'’-]+\s+)?court\b|"
+     r"\b(?:went|go|going|goes|took|take|taking)\s+(?:[\w'’-]+\s+){0,3}?to court\b|\bmoved (?:the\s+)?(?:[\w'’-]+\s+)?(?:high|supreme) court\b|"
+     r"\bappeal(?:ed|s|ing)?\s+(?:against|the)\b|\blegal challenge\b|\bchallenge[ds]? (?:to\s+)?the (?:[\w'’-]+\s+){0,3}?law\b|"
+     r"\b(?:supreme|appeals?|high|federal) court\s+(?:[\w'’-]+\s+){0,2}?(?:upheld|upholds|uphold|rejected|dismissed|ruled|heard)\b|"
+     r"\bsu(?:ed|es|ing)\s+(?:the\s+)?(?:[\w'’-]+\s+)?(?:government|state|ministry|regulator|authority)\b"),
     ("outcome", "negotiating",
      r"\btalks\b|\bnegotiat\w+|\bmeeting\b|\bmet with\b|\bin discussions?\b|\bdiscussions with\b|\bengag\w+ with\b|"
      r"\bdialogue\b|\bvideo conference\b|\bconsultations?\b|\bin contact with\b|\bworking with the (?:government|authorities)\b"),
     ("outcome", "fine_imposed",
-     r"\bfined\b|\bfines\s+(?:\w+\s+){0,3}?(?:for|over)\b|\bimpos\w+\s+(?:a\s+|an\s+)?(?:\w+\s+){0,3}?(?:fines?|penalt\w+)\b|"
-     r"\bordered\s+(?:\w+\s+){0,6}?to pay (?:a\s+)?(?:\w+\s+)?(?:fine|penalty)\b|\bslap\w*\s+(?:\w+\s+){0,3}?(?:fine|penalty)\b|"
-     r"\b(?:fine|penalty)\s+(?:\w+\s+){0,2}?(?:was|has been|were|had been)\s+(?:\w+\s+)?(?:imposed|issued|levied|raised|increased)\b|"
-     r"\b(?:issued|levied)\s+(?:a\s+)?(?:\w+\s+)?fine\b|\bfine (?:\w+\s+)?(?:raised|increased) to\b|\bfines (?:\w+\s+){0,4}(?:giants|platforms|companies)\b"),
+     r"\bfined\b|\bfines\s+(?:[\w'’-]+\s+){0,3}?(?:for|over)\b|\bimpos\w+\s+(?:a\s+|an\s+)?(?:[\w'’-]+\s+){0,3}?(?:fines?|penalt\w+)\b|"
+     r"\bordered\s+(?:[\w'’-]+\s+){0,6}?to pay (?:a\s+)?(?:[\w'’-]+\s+)?(?:fine|penalty)\b|\bslap\w*\s+(?:[\w'’-]+\s+){0,3}?(?:fine|penalty)\b|"
+     r"\b(?:fine|penalty)\s+(?:[\w'’-]+\s+){0,2}?(?:was|has been|were|had been)\s+(?:[\w'’-]+\s+)?(?:imposed|issued|levied|raised|increased)\b|"
+     r"\b(?:issued|levied)\s+(?:a\s+)?(?:[\w'’-]+\s+)?fine\b|\bfine (?:[\w'’-]+\s+)?(?:raised|increased) to\b|\bfines (?:[\w'’-]+\s+){0,4}(?:giants|platforms|companies)\b"),
     ("outcome", "service_blocked",
      rf"\b(?:blocked|suspended|banned|restricted|cut off|shut down|disrupted)\s+(?:access\s+to\s+)?(?:the\s+)?(?:{W})?{P}|"
-     rf"{P}(?:,\s*{P})*(?:\s*(?:,|and|or)\s*{P})*\s+(?:\w+\s+){{0,3}}?(?:was|were|has been|have been|had been|remained|remains|is|are)\s+(?:\w+\s+)?"
+     rf"{P}(?:,\s*{P})*(?:\s*(?:,|and|or)\s*{P})*\s+(?:[\w'’-]+\s+){{0,3}}?(?:was|were|has been|have been|had been|remained|remains|is|are)\s+(?:[\w'’-]+\s+)?"
      r"(?:blocked|banned|suspended|inaccessible|unavailable|disrupted|restricted|down|unreachable|shut)\b|"
-     r"\b(?:access to|users of)\s+(?:\w+\s+){0,4}?(?:was|were|has been|have been|had been|remained)\s+(?:\w+\s+)?(?:blocked|restricted|cut|disrupted|limited)\b|"
-     r"\b(?:could not|couldn't|unable to|cannot|can't)\s+(?:\w+\s+)?access\b|\bvia VPNs?\b|\bvirtual private networks?\b|"
+     r"\b(?:access to|users of)\s+(?:[\w'’-]+\s+){0,4}?(?:was|were|has been|have been|had been|remained)\s+(?:[\w'’-]+\s+)?(?:blocked|restricted|cut|disrupted|limited)\b|"
+     r"\b(?:could not|couldn't|unable to|cannot|can't)\s+(?:[\w'’-]+\s+)?access\b|\bvia VPNs?\b|\bvirtual private networks?\b|"
      r"\bblockage\b|\bbeen blocked\b|\bwent dark\b"),
     ("outcome", "service_throttled",
-     r"\bthrottled\b|\bslowed (?:down\s+)?(?:access|speeds?|the service)|\bbandwidth (?:was|has been) (?:\w+\s+)?(?:reduced|cut)\b"),
+     r"\bthrottled\b|\bslowed (?:down\s+)?(?:access|speeds?|the service)|\bbandwidth (?:was|has been) (?:[\w'’-]+\s+)?(?:reduced|cut)\b"),
     ("outcome", "staff_arrested",
-     r"\b(?:arrested|detained|jailed)\s+(?:\w+\s+){0,5}?(?:executive|employee|staff|representative|founder|ceo|head|manager|chief)\w*\b|"
-     r"\b(?:executive|employee|representative|founder|ceo|manager|chief)\w*\s+(?:\w+\s+){0,6}?(?:was|were|has been|had been)\s+"
-     r"(?:\w+\s+)?(?:arrested|detained|jailed)\b"),
+     r"\b(?:arrested|detained|jailed)\s+(?:[\w'’-]+\s+){0,5}?(?:executive|employee|staff|representative|founder|ceo|head|manager|chief)\w*\b|"
+     r"\b(?:executive|employee|representative|founder|ceo|manager|chief)\w*\s+(?:[\w'’-]+\s+){0,6}?(?:was|were|has been|had been)\s+"
+     r"(?:[\w'’-]+\s+)?(?:arrested|detained|jailed)\b"),
     ("outcome", "ban_lifted",
-     r"\blift\w*\s+(?:\w+\s+){0,2}?(?:ban|block|blockade|suspension|restrictions?)\b|"
-     r"\b(?:ban|block|suspension)\s+(?:\w+\s+){0,4}?(?:was|has been|had been|is|were)\s+(?:\w+\s+)?lifted\b|"
-     r"\brestor\w+\s+(?:\w+\s+){0,2}?(?:access|services?)\b|\bunblock\w*\b|\baccess (?:was|has been|had been) restored\b|"
+     r"\blift\w*\s+(?:[\w'’-]+\s+){0,2}?(?:ban|block|blockade|suspension|restrictions?)\b|"
+     r"\b(?:ban|block|suspension)\s+(?:[\w'’-]+\s+){0,4}?(?:was|has been|had been|is|were)\s+(?:[\w'’-]+\s+)?lifted\b|"
+     r"\brestor\w+\s+(?:[\w'’-]+\s+){0,2}?(?:access|services?)\b|\bunblock\w*\b|\baccess (?:was|has been|had been) restored\b|"
      rf"\b(?:restored|reinstated)\s+{P}"),
     ("outcome", "demand_withdrawn",
-     r"\bwithdr[ae]w\w*\s+(?:\w+\s+){0,2}?(?:order|demand|notice|request|directive|threat|ban)\b|"
+     r"\bwithdr[ae]w\w*\s+(?:[\w'’-]+\s+){0,2}?(?:order|demand|notice|request|directive|threat|ban)\b|"
      r"\brevok\w+\s+(?:the\s+|its\s+)?(?:order|directive|notice)\b|\brescind\w*|\bdisown\w*|\bbacktrack\w*|\bu-turn\b|"
      r"\b(?:order|demand|directive)\s+(?:was|has been)\s+(?:withdrawn|revoked|rescinded|dropped)\b"),
 )
