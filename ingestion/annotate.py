@@ -346,6 +346,30 @@ THREAT_CONTEXT_RE = re.compile(
     r"non-?compliance|include|including|subsequent|gradual)\b",
     re.I,
 )
+# Outcomes whose subject must be the platform.
+PLATFORM_OUTCOMES = frozenset({"complied", "partially_complied", "refused", "challenged_in_court"})
+
+
+def _platform_acts(doc: Doc, sent, claim_start: int, claim_text: str) -> bool:
+    """The platform is plausibly the actor of an outcome claim: the sentence names a
+    platform (or "the company/it") and the nearest named actor before the claim is not a
+    non-platform organisation or a government body. "Facebook blocked accounts" without
+    any order in the sentence is the platform's own moderation, not compliance."""
+    if _GENERIC_SUBJECT_RE.search(doc.text[sent.start_char:claim_start]):
+        return True
+    if not any(e.label_ in PLATFORM_LABELS for e in sent.ents) and not GENERIC_PLATFORM_RE.search(sent.text):
+        return False
+    before = doc.char_span(sent.start_char, claim_start, alignment_mode="contract")
+    actors = [e for e in (before.ents if before is not None else ()) if e.label_ in
+              PLATFORM_LABELS | GOV_LABELS | {"ORG", "PERSON", "NORP"}]
+    if actors and actors[-1].label_ not in PLATFORM_LABELS and actors[-1].label_ != "PERSON":
+        return False
+    starts_with_platform = any(e.start_char == claim_start and e.label_ in PLATFORM_LABELS for e in sent.ents)
+    if starts_with_platform and not DIRECTIVE_RE.search(sent.text):
+        return False
+    return True
+
+
 _GENERIC_CONTENT_RE = re.compile(r"\b(?:content|contents|material)\s*$", re.I)
 _THREAT_RE = re.compile(r"threat|ultimatum", re.I)
 
@@ -380,6 +404,9 @@ def _claims_from_spans(doc: Doc, in_title: bool) -> list[Claim]:
         if span.label_ == "penalty" and span.kb_id_ == "ban" and _THREAT_RE.search(span.text) \
                 and _platform_is_subject(doc, sent.start_char, span.start_char):
             continue  # the platform threatens (e.g. to pull news), not the government
+        if span.label_ == "outcome" and span.kb_id_ in PLATFORM_OUTCOMES \
+                and not _platform_acts(doc, sent, span.start_char, span.text):
+            continue  # "the military refused to accept", "operators comply": not the platform
         if span.label_ == "demand" and span.kb_id_ == "throttle" and THREAT_CONTEXT_RE.search(sent.text):
             continue  # a threatened slowdown is a penalty, not the demand itself
         if span.label_ == "demand" and span.kb_id_ in ("remove_content", "withhold_accounts") \

@@ -256,7 +256,7 @@ OUTCOME_RULES: tuple[RuleRow, ...] = (
      r"would not|will not|won't|has not|hasn't)\s+(?:[\w'’-]+\s+)?(?:comply|appoint|remove|block|provide|obey|hand|follow|pay|meet|implement|abide|filter|heed|address|act on|"
      r"register|take down|cooperate)\w*|\bdefi(?:ed|ance|es)\b|\bignor(?:ed|ing)\s+(?:[\w'’-]+\s+){0,3}(?:orders?|requests?|demands?|notices?)|"
      r"\breject\w*\s+(?:the\s+)?(?:[\w'’-]+\s+){0,2}(?:order|demand|request|law|code)|\bmissed (?:the\s+)?deadline|"
-     r"(?<!case of )\bnon-?compliance\b|\bblock(?:ed|ing)? (?:all\s+)?news\b|"
+     r"\b(?:for|over|due to|because of|citing)\s+(?:[\w'’-]+\s+)?non-?compliance\b|\bblock(?:ed|ing)? (?:all\s+)?news\b|"
      r"\bpull(?:ed|ing)? (?:all\s+)?news\b|\bnews (?:ban|blackout)\b|\bnot comply\w*"),
     ("outcome", "challenged_in_court",
      r"\b(?:fil(?:ed|es|ing)|lodg\w+|launch\w*|submit\w*)\s+(?:a\s+|an\s+)?(?:[\w'’-]+\s+)?(?:petition|lawsuit|suit|appeal|legal challenge|"
@@ -274,11 +274,12 @@ OUTCOME_RULES: tuple[RuleRow, ...] = (
      r"\b(?:fine|penalty)\s+(?:[\w'’-]+\s+){0,2}?(?:was|has been|were|had been)\s+(?:[\w'’-]+\s+)?(?:imposed|issued|levied|raised|increased)\b|"
      r"\b(?:issued|levied)\s+(?:a\s+)?(?:[\w'’-]+\s+)?fine\b|\bfine (?:[\w'’-]+\s+)?(?:raised|increased) to\b|\bfines (?:[\w'’-]+\s+){0,4}(?:giants|platforms|companies)\b"),
     ("outcome", "service_blocked",
-     rf"\b(?:blocked|suspended|banned|restricted|cut off|shut down|disrupted)\s+(?:access\s+to\s+)?(?:the\s+)?(?:{W})?{P}|"
-     rf"{P}(?:,\s*{P})*(?:\s*(?:,|and|or)\s*{P})*\s+(?:[\w'’-]+\s+){{0,3}}?(?:was|were|has been|have been|had been|remained|remains|is|are)\s+(?:[\w'’-]+\s+)?"
+     rf"\b(?:blocked|suspended|banned|restricted|cut off|shut down|disrupted)\s+(?:access\s+to\s+)?(?:the\s+)?(?:{W}){{0,3}}?{P}|"
+     rf"{P}(?:,\s*{P})*(?:\s*(?:,|and|or)\s*{P})*\s+(?:(?!{ACCOUNT_NOUNS}\b|{CONTENT_NOUNS}\b)[\w'’-]+\s+){{0,3}}?"
+     r"(?:was|were|has been|have been|had been|remained|remains|is|are)\s+(?:[\w'’-]+\s+)?"
      r"(?:blocked|banned|suspended|inaccessible|unavailable|disrupted|restricted|down|unreachable|shut)\b|"
      r"\b(?:access to|users of)\s+(?:[\w'’-]+\s+){0,4}?(?:was|were|has been|have been|had been|remained)\s+(?:[\w'’-]+\s+)?(?:blocked|restricted|cut|disrupted|limited)\b|"
-     r"\b(?:could not|couldn't|unable to|cannot|can't)\s+(?:[\w'’-]+\s+)?access\b|\bvia VPNs?\b|\bvirtual private networks?\b|"
+     r"\b(?:could not|couldn't|unable to|cannot|can't)\s+(?:[\w'’-]+\s+)?access\b|"
      r"\bblockage\b|\bbeen blocked\b|\bwent dark\b"),
     ("outcome", "service_throttled",
      r"\bthrottled\b|\bslowed (?:down\s+)?(?:access|speeds?|the service)|\bbandwidth (?:was|has been) (?:[\w'’-]+\s+)?(?:reduced|cut)\b"),
