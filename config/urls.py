@@ -4,6 +4,7 @@ from django.urls import include, path
 admin.site.site_header = "Standoff curation"
 admin.site.site_title = "Standoff"
 admin.site.index_title = "Curate disputes, actors and evidence"
+admin.site.index_template = "admin/standoff_index.html"
 
 urlpatterns = [
     path("admin/", admin.site.urls),

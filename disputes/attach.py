@@ -246,6 +246,8 @@ def article_attach(*, article) -> Dispute | None:
     ).select_related("dispute").first()
     if attached is not None:
         dispute = attached.dispute
+        if dispute.review_state == ReviewState.REJECTED:
+            return None  # a curator has decided: propose nothing again
     else:
         dispute = _matching_dispute(article, country, platform, when) or _propose_dispute(
             article, country, platform, when, precision, fields

@@ -359,6 +359,8 @@ class Dispute(models.Model):
             raise ValidationError({"end_date": "The end cannot be before the start."})
 
 
+
+
 class PartyRole(models.TextChoices):
     DEMANDING = "demanding", "Demanding government body"
     TARGETED = "targeted", "Targeted platform"

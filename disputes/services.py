@@ -148,3 +148,20 @@ def evidence_add(*, dispute: Dispute, fact=None, user=None, **fields) -> Evidenc
     evidence.full_clean()
     evidence.save()
     return evidence
+
+
+@transaction.atomic
+def dispute_reject(*, dispute: Dispute, user=None, reason: str) -> None:
+    """Reject a candidate dispute and the candidate facts proposed for it.
+
+    The rejected facts keep their link to the annotator's claims, so annotating
+    the same articles again finds them decided and proposes nothing new.
+    """
+    review_set_state(records=[dispute], state=ReviewState.REJECTED, user=user, reason=reason)
+    for model in FACT_MODELS:
+        review_set_state(
+            records=model.objects.filter(dispute=dispute).candidates(),
+            state=ReviewState.REJECTED,
+            user=user,
+            reason=reason,
+        )
