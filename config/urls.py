@@ -8,5 +8,6 @@ admin.site.index_template = "admin/standoff_index.html"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("accounts/", include("django.contrib.auth.urls")),
     path("", include("disputes.urls")),
 ]
