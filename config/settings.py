@@ -215,11 +215,21 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": envint("CELERY_VISIBILI
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Beat writes these into its database schedule at start (editable in the admin).
+# The heartbeat does nothing: its last_run_at tells /health/ that beat ticks.
+CELERY_BEAT_SCHEDULE = {
+    "standoff-heartbeat": {"task": "config.celery.heartbeat_task", "schedule": 30.0},
+}
 CELERY_TIMEZONE = TIME_ZONE
 
 # Standoff
 # The shared folder holds the labelled corpus and the transparency-report data.
 STANDOFF_SHARED_DIR = Path(os.environ.get("STANDOFF_SHARED_DIR", BASE_DIR.parent / "shared"))
+
+# /health/ thresholds (seconds); a newest-article age of 0 means "do not check".
+HEALTH_BEAT_MAX_AGE = envint("HEALTH_BEAT_MAX_AGE", 180)
+HEALTH_ARTICLE_MAX_AGE = envint("HEALTH_ARTICLE_MAX_AGE", 0)
+HEALTH_WORKER_TIMEOUT = 1.0
 
 LOGGING = {
     "version": 1,
