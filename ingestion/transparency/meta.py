@@ -53,9 +53,9 @@ def parse_file(path: Path) -> Iterator[ParsedRow | RowError]:
         raise SourceFormatError(f"{path.name}: empty file") from None
     header = [name.strip() for name in header]
     if [h.casefold() for h in header] == ["country", "count"]:
-        parse_row = _parse_old
+        parse_row, dataset = _parse_old, "meta-combined"
     elif "ISO Code" in header and "total" in header:
-        parse_row = _parse_surfaces
+        parse_row, dataset = _parse_surfaces, "meta"
     else:
         raise SourceFormatError(f"{path.name}: not a Meta content-restrictions CSV")
     label = period_label(start)
@@ -67,7 +67,7 @@ def parse_file(path: Path) -> Iterator[ParsedRow | RowError]:
             continue
         row = dict(zip(header, (c.strip() for c in cells)))
         base = dict(
-            source=SOURCE, dataset="meta", line=line, file=path.name,
+            source=SOURCE, dataset=dataset, line=line, file=path.name,
             period_start=start, period_end=end, raw=row,
             items_unit="items restricted", reason="Local law",
         )

@@ -30,6 +30,7 @@ def test_it_maps_the_names_of_the_old_layout():
     assert palestine.items == 1204
     assert (palestine.platform, palestine.requests, palestine.compliance_rate) == ("facebook", None, None)
     assert palestine.items_unit == "items restricted"
+    assert palestine.dataset == "meta-combined"
     assert [(e.line, "Narnia" in e.reason) for e in errors[:1]] == [(8, True)]
     assert [e.line for e in errors] == [8, 9]  # Narnia; N/A where a count must be
 
