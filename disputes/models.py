@@ -989,6 +989,16 @@ class ShutdownEvent(models.Model):
     def country_list(self) -> list[str]:
         return self.countries or [self.country]
 
+    @property
+    def known_end(self) -> datetime.date:
+        """The last day the event is known to have lasted: an ongoing event runs
+        to today; one whose end Access Now did not record, only its first day."""
+        if self.end:
+            return self.end
+        if self.status.casefold() == "ongoing":
+            return datetime.date.today()
+        return self.start
+
     def matching_disputes(self):
         """Disputes a curator may link: the same country, a blocked platform among
         the targeted parties, and dates that overlap (with slack for vague dates)."""
@@ -996,7 +1006,6 @@ class ShutdownEvent(models.Model):
         if not platforms:
             return Dispute.objects.none()
         slack = datetime.timedelta(days=self.SUGGESTION_SLACK_DAYS)
-        end = (self.end or datetime.date.today()) + slack
         return (
             Dispute.objects.exclude(review_state=ReviewState.REJECTED)
             .filter(
@@ -1004,9 +1013,16 @@ class ShutdownEvent(models.Model):
                 party_roles__role=PartyRole.TARGETED,
                 party_roles__actor__platform__in=platforms,
             )
-            .filter(Q(start_date__isnull=True) | Q(start_date__lte=end))
+            .filter(Q(start_date__isnull=True) | Q(start_date__lte=self.known_end + slack))
             .filter(Q(end_date__isnull=True) | Q(end_date__gte=self.start - slack))
             .distinct()
-            # "confirmed" sorts after "candidate": confirmed disputes come first.
-            .order_by("-review_state", "-start_date", "pk")
         )
+
+    def best_matching_dispute(self):
+        """The matching dispute that started closest to the event; confirmed
+        disputes win ties."""
+        def distance(dispute):
+            days = abs((dispute.start_date - self.start).days) if dispute.start_date else 10**6
+            return days, dispute.review_state != ReviewState.CONFIRMED, dispute.pk
+
+        return min(self.matching_disputes(), key=distance, default=None)

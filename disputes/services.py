@@ -169,10 +169,10 @@ def shutdown_events_suggest_disputes() -> int:
     changed, suggested = [], 0
     events = ShutdownEvent.objects.platform_blocks().filter(dispute__isnull=True)
     for event in events.only("pk", "country", "countries", "services_affected", "start", "end",
-                             "suggested_dispute"):
+                             "status", "suggested_dispute"):
         match = None
         if any((c, p) in targeted for c in event.country_list for p in event.platforms):
-            match = event.matching_disputes().first()
+            match = event.best_matching_dispute()
         suggested += match is not None
         if event.suggested_dispute_id != (match.pk if match else None):
             event.suggested_dispute = match

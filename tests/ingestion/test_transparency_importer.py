@@ -6,9 +6,9 @@ from decimal import Decimal
 
 import pytest
 
-from disputes.models import PlatformReport, ShutdownEvent
+from disputes.models import Actor, PlatformReport, ShutdownEvent
 from ingestion.transparency.importer import import_transparency
-from tests.factories import DisputeFactory, PartyFactory, PlatformFactory
+from tests.factories import DisputeFactory, PartyFactory, PlatformFactory, ShutdownEventFactory
 
 from .transparency_support import FIXTURES
 
@@ -186,3 +186,23 @@ def test_it_refuses_an_unknown_source_and_a_missing_path(tmp_path):
         import_transparency(source="tiktok", path=SUMMARY)
     with pytest.raises(FileNotFoundError):
         import_transparency(source="google", path=tmp_path / "missing.csv")
+
+
+def test_an_event_without_an_end_date_lasts_only_if_ongoing():
+    dispute = _nigeria_twitter_dispute()
+    dispute.start_date = datetime.date(2023, 1, 1)
+    dispute.save()
+    ended = ShutdownEventFactory(start=datetime.date(2021, 6, 5), status="Unknown")
+    ongoing = ShutdownEventFactory(start=datetime.date(2021, 6, 5), status="Ongoing")
+    assert ended.best_matching_dispute() is None
+    assert ongoing.best_matching_dispute() == dispute
+
+
+def test_it_suggests_the_dispute_that_started_closest_to_the_event():
+    _nigeria_twitter_dispute()  # 2021-06-04, open-ended
+    twitter = Actor.objects.get(platform="twitter")
+    later = DisputeFactory(country="NG", start_date=datetime.date(2023, 3, 1))
+    PartyFactory(dispute=later, actor=twitter, role="targeted")
+    event = ShutdownEventFactory(start=datetime.date(2023, 3, 10), end=datetime.date(2023, 3, 12))
+    assert event.matching_disputes().count() == 2
+    assert event.best_matching_dispute() == later
