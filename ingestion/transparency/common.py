@@ -546,7 +546,10 @@ def csv_files(path: Path | str) -> list[Path]:
     """The CSV files at `path`: the file itself, or every *.csv under a folder."""
     path = Path(path)
     if path.is_dir():
-        return sorted(p for p in path.rglob("*.csv") if p.is_file())
+        files = sorted(p for p in path.rglob("*.csv") if p.is_file())
+        if not files:
+            raise FileNotFoundError(f"no CSV files in folder {path}")
+        return files
     if not path.exists():
         raise FileNotFoundError(f"no such file or folder: {path}")
     return [path]

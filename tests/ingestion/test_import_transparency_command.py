@@ -1,5 +1,6 @@
 import os
 import re
+import shutil
 import subprocess
 import sys
 from io import StringIO
@@ -54,6 +55,24 @@ def test_it_fails_on_a_missing_file(tmp_path):
 def test_it_fails_on_a_file_of_another_source():
     with pytest.raises(CommandError, match="not a Google"):
         _run("google", str(FIXTURES / "twitter" / "removal-requests.csv"))
+
+
+@pytest.mark.django_db
+def test_it_fails_on_a_file_that_is_not_utf8(tmp_path):
+    latin1 = tmp_path / "Content_Restrictions_2015_H1.csv"
+    latin1.write_bytes("Country,count\nCuraçao,3\n".encode("latin-1"))
+    with pytest.raises(CommandError, match="codec can't decode"):
+        _run("meta", str(latin1))
+    assert PlatformReport.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_it_writes_nothing_when_one_file_of_a_folder_is_foreign(tmp_path):
+    shutil.copy(FIXTURES / "meta" / "Content_Restrictions_2015_H1.csv", tmp_path)
+    shutil.copy(FIXTURES / "bad-format" / "Content_Restrictions_latest.csv", tmp_path)
+    with pytest.raises(CommandError, match="Content_Restrictions_latest.csv"):
+        _run("meta", str(tmp_path))
+    assert PlatformReport.objects.count() == 0
 
 
 def test_it_fails_on_an_unknown_source():

@@ -124,3 +124,9 @@ def test_it_splits_multi_country_cells_on_semicolons_only():
 def test_it_refuses_a_missing_path(tmp_path):
     with pytest.raises(FileNotFoundError):
         csv_files(tmp_path / "nope.csv")
+
+
+def test_it_refuses_a_folder_without_csv_files(tmp_path):
+    (tmp_path / "README.txt").write_text("Google's readme")
+    with pytest.raises(FileNotFoundError, match="no CSV files"):
+        csv_files(tmp_path)
