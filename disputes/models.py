@@ -453,6 +453,14 @@ class Demand(FuzzyDateMixin):
     legal_basis = models.CharField(max_length=300, blank=True)
     deadline = models.DateField(null=True, blank=True)
     description = models.TextField(blank=True)
+    claim = models.OneToOneField(
+        "ingestion.Claim",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="demand",
+        help_text="The annotator's claim this candidate was proposed from.",
+    )
     review_state = models.CharField(
         max_length=10, choices=ReviewState.choices, default=ReviewState.CANDIDATE
     )
@@ -571,6 +579,14 @@ class Outcome(FuzzyDateMixin):
     accounts_withheld = models.PositiveIntegerField(null=True, blank=True)
     fine_amount = models.DecimalField(max_digits=18, decimal_places=2, null=True, blank=True)
     fine_currency = models.CharField(max_length=3, blank=True)
+    claim = models.OneToOneField(
+        "ingestion.Claim",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="outcome",
+        help_text="The annotator's claim this candidate was proposed from.",
+    )
     review_state = models.CharField(
         max_length=10, choices=ReviewState.choices, default=ReviewState.CANDIDATE
     )
@@ -711,6 +727,12 @@ class Evidence(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(article__isnull=False) | ~Q(source_url=""), name="evidence_has_source"
+            ),
+            # An article is attached to a dispute once (it may support several disputes).
+            models.UniqueConstraint(
+                fields=["dispute", "article"],
+                condition=Q(article__isnull=False, demand__isnull=True, outcome__isnull=True, event__isnull=True),
+                name="evidence_article_once_per_dispute",
             ),
             models.CheckConstraint(
                 condition=Q(quote_start__isnull=True, quote_end__isnull=True)

@@ -1,0 +1,260 @@
+"""Attach an annotated article to a dispute, or propose a new candidate one.
+
+The article joins an existing dispute with the same demanding country and
+targeted platform when it is close in time and similar in content; otherwise
+it starts a candidate dispute that later similar articles join. Its claims
+become candidate demands, penalties and outcomes with their evidence quote,
+waiting for a curator. Every write is keyed (claim → fact, article → evidence)
+so that attaching again changes nothing.
+"""
+
+import datetime
+import re
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+from django.utils.text import slugify
+
+from .countries import COUNTRY_CODES, country_name
+from .models import (
+    Actor,
+    Demand,
+    Dispute,
+    DisputeParty,
+    Evidence,
+    Outcome,
+    Penalty,
+    Platform,
+    Precision,
+    ReviewState,
+)
+
+# An article reporting an event this long before a dispute started, or after
+# it ended (or started, when open), belongs to another episode.
+DAYS_BEFORE = 90
+DAYS_AFTER = 365
+MIN_CLAIM_CONFIDENCE = 0.4
+_WORD = re.compile(r"[a-z]{4,}")
+_STOPWORDS = frozenset(
+    "that this with from have were their which said after would about there been into government "
+    "platform company social media order ordered".split()
+)
+
+
+def _words(*texts: str) -> set[str]:
+    return {w for t in texts for w in _WORD.findall((t or "").lower()) if w not in _STOPWORDS}
+
+
+def _event_date(article, fields: dict) -> tuple[datetime.date, str]:
+    if fields.get("event_date"):
+        try:
+            return datetime.date.fromisoformat(fields["event_date"]), Precision.DAY
+        except ValueError:
+            pass
+    if article.published:
+        return article.published, Precision.DAY
+    return datetime.date.today(), Precision.MONTH
+
+
+def _similarity(article, dispute: Dispute) -> float:
+    """Share of the dispute's vocabulary that the article's headline and claims use."""
+    article_words = _words(article.title, *article.claims.values_list("quote", flat=True)[:20])
+    dispute_words = _words(dispute.title, dispute.summary)
+    for title in Evidence.objects.filter(dispute=dispute, article__isnull=False).values_list(
+        "article__title", flat=True
+    )[:20]:
+        dispute_words |= _words(title)
+    if not article_words or not dispute_words:
+        return 0.0
+    return len(article_words & dispute_words) / min(len(article_words), len(dispute_words))
+
+
+def _matching_dispute(article, country: str, platform: str, when: datetime.date) -> Dispute | None:
+    """The closest non-rejected dispute of this country and platform, if one fits."""
+    best, best_score = None, 0.0
+    candidates = (
+        Dispute.objects.exclude(review_state=ReviewState.REJECTED)
+        .filter(country=country)
+        .for_platform(platform)
+    )
+    for dispute in candidates:
+        start = dispute.start_date or when
+        end = dispute.end_date or start
+        if not (start - datetime.timedelta(days=DAYS_BEFORE) <= when <= end + datetime.timedelta(days=DAYS_AFTER)):
+            continue
+        distance = 0 if start <= when <= end else min(abs((when - start).days), abs((when - end).days))
+        score = 0.6 * max(0.0, 1 - distance / DAYS_AFTER) + 0.4 * _similarity(article, dispute)
+        if score > best_score:
+            best, best_score = dispute, score
+    return best
+
+
+def _platform_actor(platform: str) -> Actor:
+    actor = Actor.objects.platforms().filter(platform=platform).order_by("pk").first()
+    if actor is None:
+        label = Platform(platform).label
+        actor = Actor.objects.create(name=label, slug=slugify(label), kind=Actor.Kind.PLATFORM, platform=platform)
+    return actor
+
+
+def _government_actors(article, country: str) -> list[Actor]:
+    ids = (
+        article.mentions.filter(actor__kind__in=Actor.GOVERNMENT_KINDS, actor__country=country)
+        .values_list("actor_id", flat=True)
+        .distinct()
+    )
+    return list(Actor.objects.filter(pk__in=list(ids)[:3]))
+
+
+def _unique_slug(base: str) -> str:
+    slug, n = base, 2
+    while Dispute.objects.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def _propose_dispute(article, country, platform, when, precision, fields) -> Dispute:
+    demand_types = fields.get("demand_types") or []
+    what = Demand.Type(demand_types[0]).label.lower() if demand_types else "content dispute"
+    month = when.strftime("%B %Y")
+    dispute = Dispute.objects.create(
+        title=f"{country_name(country)} and {Platform(platform).label}: {what} ({month})"[:300],
+        slug=_unique_slug(slugify(f"{country}-{platform}-{when:%Y-%m}-{what}")[:180]),
+        country=country,
+        start_date=when.replace(day=1),
+        start_precision=Precision.MONTH if precision == Precision.DAY else precision,
+        summary=f"Proposed by the annotator from “{article.title}” ({article.outlet or 'unknown outlet'}).",
+        review_state=ReviewState.CANDIDATE,
+    )
+    DisputeParty.objects.create(dispute=dispute, actor=_platform_actor(platform), role=DisputeParty.Role.TARGETED)
+    for actor in _government_actors(article, country):
+        DisputeParty.objects.get_or_create(dispute=dispute, actor=actor, role=DisputeParty.Role.DEMANDING)
+    return dispute
+
+
+def _quote_fields(article, claim) -> dict:
+    """The evidence quote, with offsets only when they really slice the text to it."""
+    fields = {"quote": claim.quote, "article": article, "outlet": article.outlet, "published": article.published}
+    if not claim.in_title and article.text[claim.sentence_start : claim.sentence_end] == claim.quote:
+        fields |= {"quote_start": claim.sentence_start, "quote_end": claim.sentence_end}
+    return fields
+
+
+def _same_sentence(claims, claim, kind):
+    return next((c for c in claims if c.kind == kind and c.sentence_start == claim.sentence_start), None)
+
+
+def _propose_facts(article, dispute: Dispute, fields: dict, when, precision) -> None:
+    claims = list(article.claims.filter(confidence__gte=MIN_CLAIM_CONFIDENCE, in_title=False))
+    platform_actor = dispute.party_roles.filter(role=DisputeParty.Role.TARGETED).first()
+    target = platform_actor.actor if platform_actor else None
+    demanding = dispute.party_roles.filter(role=DisputeParty.Role.DEMANDING).first()
+    made_by = demanding.actor if demanding else None
+    demands: list[Demand] = []
+
+    for claim in claims:
+        if claim.kind != "demand" or claim.value not in Demand.Type.values:
+            continue
+        count = _same_sentence(claims, claim, "count")
+        legal = _same_sentence(claims, claim, "legal_basis")
+        accounts = items = None
+        if count is not None:
+            number = (count.extra or {}).get("number")
+            if count.value == "accounts":
+                accounts = number
+            else:
+                items = number
+        demand = Demand.objects.filter(claim=claim).first()
+        if demand is None:
+            demand = Demand.objects.create(
+                claim=claim,
+                dispute=dispute,
+                demand_type=claim.value,
+                made_by=made_by,
+                made_to=target,
+                accounts_targeted=accounts if isinstance(accounts, int) and accounts >= 0 else None,
+                items_targeted=items if isinstance(items, int) and items >= 0 else None,
+                legal_basis=(legal.value if legal else fields.get("legal_basis") or "")[:300],
+                review_state=ReviewState.CANDIDATE,
+                date=when,
+                date_precision=precision,
+            )
+            Evidence.objects.create(dispute=dispute, demand=demand, **_quote_fields(article, claim))
+        demands.append(demand)
+
+    for claim in claims:
+        if claim.kind != "penalty" or not demands:
+            continue
+        # The threat answers the nearest demand stated before it (or the first one).
+        before = [d for d in demands if d.claim and d.claim.sentence_start <= claim.sentence_start]
+        demand = before[-1] if before else demands[0]
+        amount = _decimal((claim.extra or {}).get("amount"))
+        currency = ((claim.extra or {}).get("currency") or "")[:3] if amount is not None else ""
+        Penalty.objects.get_or_create(
+            demand=demand,
+            kind=claim.value if claim.value in Penalty.Kind.values else Penalty.Kind.OTHER,
+            description=claim.quote[:500],
+            defaults={"amount": amount if currency else None, "currency": currency},
+        )
+
+    for claim in claims:
+        if claim.kind != "outcome" or claim.value not in Outcome.Kind.values:
+            continue
+        if Outcome.objects.filter(claim=claim).exists():
+            continue
+        outcome = Outcome.objects.create(
+            claim=claim,
+            dispute=dispute,
+            kind=claim.value,
+            demand=demands[0] if len(demands) == 1 else None,
+            actor=target,
+            details=claim.quote[:2000],
+            review_state=ReviewState.CANDIDATE,
+            date=when,
+            date_precision=precision,
+        )
+        Evidence.objects.create(dispute=dispute, outcome=outcome, **_quote_fields(article, claim))
+
+
+def _decimal(value) -> Decimal | None:
+    if value in (None, ""):
+        return None
+    try:
+        amount = Decimal(str(value))
+    except InvalidOperation:
+        return None
+    return amount if amount >= 0 else None
+
+
+@transaction.atomic
+def article_attach(*, article) -> Dispute | None:
+    """Attach an annotated article to its dispute; None when it reports none."""
+    annotation = getattr(article, "annotation", None)
+    if annotation is None or not annotation.is_dispute:
+        return None
+    fields = annotation.fields or {}
+    countries, platforms = fields.get("countries") or [], fields.get("platforms") or []
+    if not countries or not platforms or countries[0] not in COUNTRY_CODES:
+        return None
+    country, platform = countries[0], platforms[0]
+    if platform not in Platform.values:
+        return None
+    when, precision = _event_date(article, fields)
+
+    attached = Evidence.objects.filter(
+        article=article, demand__isnull=True, outcome__isnull=True, event__isnull=True
+    ).select_related("dispute").first()
+    if attached is not None:
+        dispute = attached.dispute
+    else:
+        dispute = _matching_dispute(article, country, platform, when) or _propose_dispute(
+            article, country, platform, when, precision, fields
+        )
+        Evidence.objects.create(
+            dispute=dispute, article=article, outlet=article.outlet, published=article.published
+        )
+        if dispute.review_state == ReviewState.CANDIDATE and dispute.start_date and when < dispute.start_date:
+            dispute.start_date, dispute.start_precision = when.replace(day=1), Precision.MONTH
+            dispute.save(update_fields=["start_date", "start_precision", "updated_at"])
+    _propose_facts(article, dispute, fields, when, precision)
+    return dispute
