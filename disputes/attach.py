@@ -29,10 +29,9 @@ from .models import (
     ReviewState,
 )
 
-# An article reporting an event this long before a dispute started, or after
-# it ended (or started, when open), belongs to another episode.
-DAYS_BEFORE = 90
-DAYS_AFTER = 365
+# Reports of one dispute lie within this many days of another report or of the
+# dispute's own dates; further apart they are another episode.
+MAX_GAP_DAYS = 120
 MIN_CLAIM_CONFIDENCE = 0.4
 _WORD = re.compile(r"[a-z]{4,}")
 _STOPWORDS = frozenset(
@@ -45,15 +44,17 @@ def _words(*texts: str) -> set[str]:
     return {w for t in texts for w in _WORD.findall((t or "").lower()) if w not in _STOPWORDS}
 
 
-def _event_date(article, fields: dict) -> tuple[datetime.date, str]:
-    if fields.get("event_date"):
-        try:
-            return datetime.date.fromisoformat(fields["event_date"]), Precision.DAY
-        except ValueError:
-            pass
-    if article.published:
-        return article.published, Precision.DAY
-    return datetime.date.today(), Precision.MONTH
+def _event_date(article, fields: dict) -> datetime.date | None:
+    """The date the article reports: its event date, publication date or dateline."""
+    for value in (fields.get("event_date"), article.published, fields.get("published")):
+        if isinstance(value, datetime.date):
+            return value
+        if value:
+            try:
+                return datetime.date.fromisoformat(str(value)[:10])
+            except ValueError:
+                continue
+    return None
 
 
 def _similarity(article, dispute: Dispute) -> float:
@@ -69,21 +70,42 @@ def _similarity(article, dispute: Dispute) -> float:
     return len(article_words & dispute_words) / min(len(article_words), len(dispute_words))
 
 
-def _matching_dispute(article, country: str, platform: str, when: datetime.date) -> Dispute | None:
-    """The closest non-rejected dispute of this country and platform, if one fits."""
-    best, best_score = None, 0.0
+def _span(dispute: Dispute) -> tuple[datetime.date, datetime.date] | None:
+    """First and last date known of a dispute: its own dates and its reports'."""
+    dates = [d for d in (dispute.start_date, dispute.end_date) if d]
+    dates += [d for d in Evidence.objects.filter(dispute=dispute).values_list("published", flat=True) if d]
+    return (min(dates), max(dates)) if dates else None
+
+
+def _matching_dispute(article, country: str, platforms: list[str], when: datetime.date | None) -> Dispute | None:
+    """The non-rejected dispute of this country and a shared platform the article belongs to.
+
+    A dated article joins a dispute whose span it falls in or near; an undated
+    one joins the most similar dispute from a year its text mentions.
+    """
     candidates = (
         Dispute.objects.exclude(review_state=ReviewState.REJECTED)
-        .filter(country=country)
-        .for_platform(platform)
+        .filter(
+            country=country,
+            party_roles__role=DisputeParty.Role.TARGETED,
+            party_roles__actor__platform__in=platforms,
+        )
+        .distinct()
     )
+    years = {int(y) for y in re.findall(r"\b(20[0-3]\d)\b", article.text)}
+    best, best_score = None, -1.0
+    gap = datetime.timedelta(days=MAX_GAP_DAYS)
     for dispute in candidates:
-        start = dispute.start_date or when
-        end = dispute.end_date or start
-        if not (start - datetime.timedelta(days=DAYS_BEFORE) <= when <= end + datetime.timedelta(days=DAYS_AFTER)):
-            continue
-        distance = 0 if start <= when <= end else min(abs((when - start).days), abs((when - end).days))
-        score = 0.6 * max(0.0, 1 - distance / DAYS_AFTER) + 0.4 * _similarity(article, dispute)
+        span = _span(dispute)
+        if when is not None:
+            if span is None or not (span[0] - gap <= when <= span[1] + gap):
+                continue
+            distance = 0 if span[0] <= when <= span[1] else min(abs((when - span[0]).days), abs((when - span[1]).days))
+            score = 1 - distance / MAX_GAP_DAYS + _similarity(article, dispute)
+        else:
+            if span is not None and years and not any(span[0].year - 1 <= y <= span[1].year + 1 for y in years):
+                continue
+            score = _similarity(article, dispute)
         if score > best_score:
             best, best_score = dispute, score
     return best
@@ -113,16 +135,16 @@ def _unique_slug(base: str) -> str:
     return slug
 
 
-def _propose_dispute(article, country, platform, when, precision, fields) -> Dispute:
+def _propose_dispute(article, country, platform, when, fields) -> Dispute:
     demand_types = fields.get("demand_types") or []
     what = Demand.Type(demand_types[0]).label.lower() if demand_types else "content dispute"
-    month = when.strftime("%B %Y")
+    month = when.strftime("%B %Y") if when else "undated"
     dispute = Dispute.objects.create(
         title=f"{country_name(country)} and {Platform(platform).label}: {what} ({month})"[:300],
-        slug=_unique_slug(slugify(f"{country}-{platform}-{when:%Y-%m}-{what}")[:180]),
+        slug=_unique_slug(slugify(f"{country}-{platform}-{when:%Y-%m} {what}" if when else f"{country}-{platform}-{what}")[:180]),
         country=country,
-        start_date=when.replace(day=1),
-        start_precision=Precision.MONTH if precision == Precision.DAY else precision,
+        start_date=when.replace(day=1) if when else None,
+        start_precision=Precision.MONTH,
         summary=f"Proposed by the annotator from “{article.title}” ({article.outlet or 'unknown outlet'}).",
         review_state=ReviewState.CANDIDATE,
     )
@@ -144,7 +166,7 @@ def _same_sentence(claims, claim, kind):
     return next((c for c in claims if c.kind == kind and c.sentence_start == claim.sentence_start), None)
 
 
-def _propose_facts(article, dispute: Dispute, fields: dict, when, precision) -> None:
+def _propose_facts(article, dispute: Dispute, fields: dict, when) -> None:
     claims = list(article.claims.filter(confidence__gte=MIN_CLAIM_CONFIDENCE, in_title=False))
     platform_actor = dispute.party_roles.filter(role=DisputeParty.Role.TARGETED).first()
     target = platform_actor.actor if platform_actor else None
@@ -177,7 +199,6 @@ def _propose_facts(article, dispute: Dispute, fields: dict, when, precision) -> 
                 legal_basis=(legal.value if legal else fields.get("legal_basis") or "")[:300],
                 review_state=ReviewState.CANDIDATE,
                 date=when,
-                date_precision=precision,
             )
             Evidence.objects.create(dispute=dispute, demand=demand, **_quote_fields(article, claim))
         demands.append(demand)
@@ -211,7 +232,6 @@ def _propose_facts(article, dispute: Dispute, fields: dict, when, precision) -> 
             details=claim.quote[:2000],
             review_state=ReviewState.CANDIDATE,
             date=when,
-            date_precision=precision,
         )
         Evidence.objects.create(dispute=dispute, outcome=outcome, **_quote_fields(article, claim))
 
@@ -236,10 +256,13 @@ def article_attach(*, article) -> Dispute | None:
     countries, platforms = fields.get("countries") or [], fields.get("platforms") or []
     if not countries or not platforms or countries[0] not in COUNTRY_CODES:
         return None
-    country, platform = countries[0], platforms[0]
-    if platform not in Platform.values:
+    country = countries[0]
+    platforms = [p for p in platforms if p in Platform.values]
+    if not platforms:
         return None
-    when, precision = _event_date(article, fields)
+    # The main platform: a named one rather than "other" when there is one.
+    main = next((p for p in platforms if p != Platform.OTHER), platforms[0])
+    when = _event_date(article, fields)
 
     attached = Evidence.objects.filter(
         article=article, demand__isnull=True, outcome__isnull=True, event__isnull=True
@@ -249,14 +272,14 @@ def article_attach(*, article) -> Dispute | None:
         if dispute.review_state == ReviewState.REJECTED:
             return None  # a curator has decided: propose nothing again
     else:
-        dispute = _matching_dispute(article, country, platform, when) or _propose_dispute(
-            article, country, platform, when, precision, fields
+        dispute = _matching_dispute(article, country, platforms, when) or _propose_dispute(
+            article, country, main, when, fields
         )
         Evidence.objects.create(
-            dispute=dispute, article=article, outlet=article.outlet, published=article.published
+            dispute=dispute, article=article, outlet=article.outlet, published=article.published or when
         )
-        if dispute.review_state == ReviewState.CANDIDATE and dispute.start_date and when < dispute.start_date:
+        if dispute.review_state == ReviewState.CANDIDATE and when and (not dispute.start_date or when < dispute.start_date):
             dispute.start_date, dispute.start_precision = when.replace(day=1), Precision.MONTH
             dispute.save(update_fields=["start_date", "start_precision", "updated_at"])
-    _propose_facts(article, dispute, fields, when, precision)
+    _propose_facts(article, dispute, fields, when)
     return dispute

@@ -108,7 +108,8 @@ def annotation_store(*, article: Article, annotation: Annotation, index=None, pl
             "processing": annotation.processing,
             "relevance": max(0.0, min(1.0, annotation.relevance)),
             "is_dispute": annotation.is_dispute,
-            "fields": annotation.fields(),
+            # The dateline date the annotator read helps date articles without metadata.
+            "fields": {**annotation.fields(), "published": _iso(annotation.published)},
         },
     )
     article.mentions.all().delete()
@@ -144,6 +145,10 @@ def annotation_store(*, article: Article, annotation: Annotation, index=None, pl
         kept.append(claim.pk)
     article.claims.exclude(pk__in=kept).filter(demand__isnull=True, outcome__isnull=True).delete()
     return stored
+
+
+def _iso(value) -> str | None:
+    return value.isoformat() if hasattr(value, "isoformat") else value
 
 
 def _platform_actors() -> dict[str, int]:
