@@ -28,8 +28,8 @@ from spacy.tokens import Doc
 
 from ingestion import gazetteer
 from ingestion.nlp import (
-    CLAIMS_KEY, COUNTRY_LABELS, GOV_LABELS, PIPELINE_VERSION, PLATFORM_LABELS, parse_count,
-    parse_jail, parse_money, ruler_only,
+    CLAIMS_KEY, COUNTRY_LABELS, GOV_LABELS, PIPELINE_VERSION, PLATFORM_LABELS, foreign_claim_matches,
+    parse_count, parse_jail, parse_money, ruler_only,
 )
 
 DetectorFactory.seed = 0  # langdetect is random unless seeded
@@ -197,6 +197,13 @@ GOV_NOUN_AFTER_RE = re.compile(
     re.I,
 )
 
+# "X" is a platform only next to these (English and the feed's other languages).
+X_CONTEXT_RE = re.compile(
+    r"musk|twitter|formerly|platform|social|posts? on|\bon X\b|\bX's\b|\bX Corp|plataforma|plateforme|plattform|"
+    r"red social|rede social|réseau social|soziale[nm]? (?:netzwerk|medien)|media sosial|ट्विटर|STF|Anatel|suspens\w+ (?:do|del|de) X\b|"
+    r"\b(?:o|el|la|le|das|der|den) X\b",
+    re.I,
+)
 PLATFORM_CONTEXT_RE = re.compile(
     r"platform|\bapps?\b|social|messag|network|\bsite\b|service|musk|formerly|twitter|tweet|\bposts?\b|"
     r"users|accounts?|store|encrypt|chat|download|online|internet|@", re.I)
@@ -251,10 +258,13 @@ FOREIGN_GOV_RE = re.compile(
 # --------------------------------------------------------------------------------------
 def detect_language(text: str) -> str:
     """ISO 639-1 code from langdetect on the first ~2,000 characters (seeded, so
-    deterministic); 'en' when undecidable, since most of the feed is English."""
+    deterministic); 'en' when undecidable, since most of the feed is English. langdetect
+    has no Icelandic profile, so þ/ð (used by no other language it knows) decide that."""
     sample = text[:2000]
     if len(re.findall(r"[^\W\d_]", sample)) < 20:
         return "en"
+    if len(re.findall(r"[þðÞÐ]", sample)) >= 3:
+        return "is"
     try:
         return detect(sample)
     except LangDetectException:
@@ -305,7 +315,7 @@ def _plausible_platform(doc: Doc, start: int, end: int, alias: str) -> bool:
     window = doc.text[max(0, start - 80): end + 80]
     if alias == "X":
         # "X" needs a stronger hint: Musk, Twitter, "formerly", or "platform/social" next to it.
-        return bool(re.search(r"musk|twitter|formerly|platform|social|posts? on|\bon X\b|\bX's\b", window, re.I))
+        return bool(X_CONTEXT_RE.search(window))
     return bool(PLATFORM_CONTEXT_RE.search(window))
 
 
@@ -802,36 +812,55 @@ def _annotate_english(title_doc: Doc, text_doc: Doc, title: str, text: str, pub:
     return ann
 
 
+def _foreign_claims(doc: Doc, in_title: bool) -> list[Claim]:
+    """Multilingual lexicon claims, anchored to the sentencizer's sentences."""
+    claims = []
+    sents = list(doc.sents)
+    for kind, value, start, end in foreign_claim_matches(doc.text):
+        sent = next((s for s in sents if s.start_char <= start < s.end_char), None)
+        s_start, s_end = (sent.start_char, sent.end_char) if sent is not None else (0, len(doc.text))
+        extra = parse_money(doc.text[s_start:s_end]) or {} if value == "fine" else {}
+        claims.append(Claim(kind=kind, value=value, extra=dict(extra), sentence_start=s_start, sentence_end=s_end,
+                            quote=doc.text[s_start:s_end], confidence=0.3, start_char=start, end_char=end,
+                            in_title=in_title))
+    return claims
+
+
 def _annotate_foreign(nlp: Language, title: str, text: str, pub: date | None, language: str) -> Annotation:
-    """Non-English: only gazetteer mentions (platforms, countries, agencies) are trusted;
-    the English claim rules and NER are not run on the body."""
+    """Non-English: gazetteer mentions (platforms, countries, agencies) plus a small
+    multilingual lexicon; the English NER and claim rules are not run."""
     title_doc, text_doc = ruler_only(nlp, title), ruler_only(nlp, text)
-    # Keep mentions only: English claim patterns on foreign text would be noise.
-    for d in (title_doc, text_doc):
-        d.spans[CLAIMS_KEY] = []
     title_view, text_view = _view(title_doc, True), _view(text_doc, False)
+    title_claims, text_claims = _foreign_claims(title_doc, True), _foreign_claims(text_doc, False)
     relevance = _foreign_relevance(text_view, title, text)
     if title_view.mentions:
         relevance = min(1.0, relevance + 0.05 * any(m.label in PLATFORM_LABELS for m in title_view.mentions))
     ann = Annotation(
         language=language, processing="ruler_only",
-        mentions=text_view.mentions, claims=[],
+        mentions=text_view.mentions, claims=text_claims,
         relevance=round(relevance, 3), is_dispute=relevance >= 0.5,
         published=pub.isoformat() if pub else None,
+        title_mentions=title_view.mentions,
     )
-    ann.title_mentions = title_view.mentions
     if ann.is_dispute:
         views = [(title_view, set(range(len(title_view.sents)))), (text_view, set(range(len(text_view.sents))))]
-        # Without English claims every sentence is "in scope"; gov words are English-only,
-        # so a country mention counts as the demanding government.
+        # Government words are matched with the multilingual list, and a country mention
+        # counts as the demanding government (no English context rules here).
         for view, _ in views:
             for s in view.sents:
                 s.gov_countries.extend(s.countries)
                 s.gov = max(s.gov, 1.0 if FOREIGN_GOV_RE.search(s.text) else 0.0)
         ann.countries = _pick_countries(views)
         ann.platforms = _pick_platforms(views)
-        ann.government_actors = [m.text for v, _ in views for m in v.mentions if m.label in GOV_LABELS][:5]
-        ann.outcomes = ["unknown"]
+        ann.government_actors = list(dict.fromkeys(
+            m.text for v, _ in views for m in v.mentions if m.label in GOV_LABELS))
+        claims = title_claims + text_claims
+        ann.demand_types = _values(claims, "demand")
+        ann.penalties_threatened = _values(claims, "penalty")
+        ann.outcomes = _values(claims, "outcome") or ["unknown"]
+        legal = re.search(r"\b(?:NetzDG|Netzwerkdurchsetzungsgesetz|Digital Services Act|DSA|Marco Civil(?: da Internet)?|"
+                          r"POFMA|UU ITE|Online Safety Act)\b", title + " " + text)
+        ann.legal_basis = legal.group(0) if legal else None
     return ann
 
 

@@ -77,9 +77,9 @@ def build_pipeline(model_name: str = DEFAULT_MODEL, extra_patterns: Iterable[dic
 
 def ruler_only(nlp: Language, text: str) -> Doc:
     """Cheap path for text the English model cannot read: tokenizer + sentencizer +
-    gazetteer ruler + rules (no statistical NER). Used for non-English articles."""
+    gazetteer ruler (no statistical NER, no English claim rules; see FOREIGN_RULES)."""
     doc = nlp.make_doc(text)
-    for name in ("sentencizer", "line_breaks", "entity_ruler", "standoff_rules"):
+    for name in ("sentencizer", "line_breaks", "entity_ruler"):
         doc = nlp.get_pipe(name)(doc)
     return doc
 
@@ -315,6 +315,60 @@ LEGAL_RULES: tuple[tuple[str, str, str, int], ...] = (
      r"(?:social media|internet|media|online|fake news|cyber(?:security|crime)?|data protection|information technology)\s+"
      r"(?:law|legislation|rules|regulations|act)\b(?:\s+on\s+(?:[\w-]+\s+){0,3}?(?:transparency|content|safety))?", re.I),
 )
+
+# Non-English articles: a small multilingual lexicon (es, pt, de, fr, id, hi, is) for the
+# main vocabulary values. It runs on raw text; the annotator gives these claims a low
+# confidence. Stems are used on purpose: no lemmatizer is available for these languages.
+_F_ACCOUNTS = r"(?:cuentas|contas|konten|comptes|akun|खातों|खाते|हैंडल|reikning\w*|aðgang\w*)"
+_F_CONTENT = (r"(?:contenidos?|publicaciones|mensajes|v[ií]deos|conte[uú]dos?|publica[çc][õo]es|postagens|inhalte?n?|"
+              r"beitr[äa]ge|contenus?|publications|messages|konten|unggahan|सामग्री|पोस्ट|efni\w*|færsl\w*)")
+_F_BLOCK = r"bloque\w*|suspend\w*|suspens\w+|sperr\w*|bloqu\w+|blokir\w*|diblokir|ब्लॉक|loka\w*|lokað\w*"
+_F_DELETE = (r"elimin\w+|retir\w+|remov\w+|borr\w+|l[öo]sch\w*|entfern\w*|supprim\w+|hapus\w*|menghapus|dihapus|"
+             r"हटा\S*|fjarlæg\w*")
+FOREIGN_RULES: tuple[RuleRow, ...] = (
+    ("demand", "withhold_accounts",
+     rf"(?:{_F_BLOCK})\s+(?:\S+\s+){{0,4}}?{_F_ACCOUNTS}|{_F_ACCOUNTS}\s+(?:\S+\s+){{0,3}}?(?:{_F_BLOCK})"),
+    ("demand", "remove_content",
+     rf"(?:{_F_DELETE})\s+(?:\S+\s+){{0,4}}?{_F_CONTENT}|{_F_CONTENT}\s+(?:\S+\s+){{0,3}}?(?:{_F_DELETE})"),
+    ("demand", "ban_service",
+     r"(?:bloqueo|bloquear|bloqueio|suspensi[óo]n|suspens[ãa]o|suspender|sperrung|verbot|blocage|bloquer|interdiction|"
+     r"interdire|pemblokiran|memblokir|प्रतिबंध|बैन|bann\w*|lokun|loka á)"),
+    ("demand", "local_presence",
+     r"(?:representante legal|representante no pa[ií]s|zustellungsbevollm[äa]chtigt\w*|repr[ée]sentant l[ée]gal|perwakilan|"
+     r"स्थानीय प्रतिनिधि|fulltrú\w*)"),
+    ("demand", "user_data",
+     r"(?:datos de (?:los )?usuarios|dados (?:de|dos) usu[aá]rios|nutzerdaten|donn[ée]es (?:des|d'|personnelles)|data pengguna|"
+     r"उपयोगकर्ता डेटा|notendagögn\w*)"),
+    ("penalty", "fine",
+     r"(?:multas?|bu[ßs]geld\w*|geldstrafe\w*|amendes?|denda|जुर्माना|sekt\w*)"),
+    ("penalty", "jail_term", r"(?:prisi[óo]n|c[áa]rcel|pris[ãa]o|haftstrafe|gef[äa]ngnis|emprisonnement|penjara|जेल|fangelsi)"),
+    ("outcome", "fine_imposed",
+     r"(?:impuso una multa|multó|multou|aplicou (?:uma )?multa|verh[äa]ngt\w*|a inflig[ée]|condamn[ée]e? [àa] une amende|"
+     r"menjatuhkan denda|जुर्माना लगाया|sektað\w*)"),
+    ("outcome", "service_blocked",
+     r"(?:fue bloquead\w|ha sido bloquead\w|foi bloquead\w|est[áa] bloquead\w|wurde gesperrt|ist gesperrt|a [ée]t[ée] bloqu[ée]|"
+     r"telah diblokir|diblokir|ब्लॉक कर दिया|lokað)"),
+    ("outcome", "ban_lifted",
+     r"(?:levant\w+ (?:el|o|la) (?:bloqueo|bloqueio|suspensi[óo]n|suspens[ãa]o)|desbloque\w+|aufgehoben|lev[ée]e? (?:du|de la) "
+     r"(?:blocage|suspension)|dibuka kembali|प्रतिबंध हटा)"),
+    ("outcome", "challenged_in_court",
+     r"(?:recurri\w+|apel\w+|recorr\w+|klage|klagt|einspruch|recours|faz appel|a fait appel|menggugat|गुहार|चुनौती)"),
+    ("outcome", "complied",
+     r"(?:cumpli[óo]|acat\w+ (?:a|la) (?:orden|decis[ãa]o|ordem)|cumpriu|kam (?:der )?(?:anordnung|aufforderung) nach|"
+     r"s'est conform[ée]|a obtemp[ée]r[ée]|mematuhi|आदेश का पालन किया)"),
+    ("outcome", "refused",
+     r"(?:se neg[óo]|neg[óo]|recus\w+|weigert\w*|verweiger\w*|refus\w+|menolak|इनकार|neitað\w*)"),
+)
+FOREIGN: list["_Rule"] = []
+
+
+def foreign_claim_matches(text: str) -> list[tuple[str, str, int, int]]:
+    """(kind, value, start, end) for the multilingual lexicon, in text order."""
+    if not FOREIGN:
+        FOREIGN.extend(_compile(FOREIGN_RULES))
+    found = [(r.kind, r.value, m.start(), m.end()) for r in FOREIGN for m in r.regex.finditer(text)]
+    return sorted(found, key=lambda x: x[2])
+
 
 # Words that look like a legal basis but are not one (sentence-initial capitals etc.).
 _LEGAL_STOP = re.compile(

@@ -211,8 +211,10 @@ def test_non_english_is_marked_and_keeps_gazetteer_matches(nlp):
     assert ann.language == "es" and ann.processing == "ruler_only"
     assert any(m.label == "PLATFORM" and m.link == "telegram" for m in ann.mentions)
     assert any(m.label == "COUNTRY" and m.link == "BR" for m in ann.mentions)
-    assert not ann.claims  # English claim rules are not run on Spanish text
+    # English claim rules are not run; only the low-confidence multilingual lexicon.
+    assert ann.claims and all(c.confidence <= 0.3 for c in ann.claims)
     assert ann.is_dispute and ann.platforms == ["telegram"] and ann.countries == ["BR"]
+    assert "ban_service" in ann.demand_types and "fine" in ann.penalties_threatened
 
 
 def test_ambiguous_x_needs_platform_context(nlp):
