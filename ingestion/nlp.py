@@ -340,7 +340,7 @@ FOREIGN_RULES: tuple[RuleRow, ...] = (
      r"(?:datos de (?:los )?usuarios|dados (?:de|dos) usu[aá]rios|nutzerdaten|donn[ée]es (?:des|d'|personnelles)|data pengguna|"
      r"उपयोगकर्ता डेटा|notendagögn\w*)"),
     ("penalty", "fine",
-     r"(?:multas?|bu[ßs]geld\w*|geldstrafe\w*|amendes?|denda|जुर्माना|sekt\w*)"),
+     r"(?:multas?\b|bu[ßs]geld\w*|geldstrafe\w*|amendes?\b|denda|जुर्माना|sekt\w*)"),
     ("penalty", "jail_term", r"(?:prisi[óo]n|c[áa]rcel|pris[ãa]o|haftstrafe|gef[äa]ngnis|emprisonnement|penjara|जेल|fangelsi)"),
     ("outcome", "fine_imposed",
      r"(?:impuso una multa|multó|multou|aplicou (?:uma )?multa|verh[äa]ngt\w*|a inflig[ée]|condamn[ée]e? [àa] une amende|"
