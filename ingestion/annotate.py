@@ -308,23 +308,30 @@ class _DocView:
     in_title: bool
 
 
-def _plausible_platform(doc: Doc, start: int, end: int, alias: str) -> bool:
-    """Ambiguous aliases ("X", "Signal", "Apple") count only near platform vocabulary."""
+def _plausible_platform(doc: Doc, start: int, end: int, alias: str, x_known: bool = False) -> bool:
+    """Ambiguous aliases ("X", "Signal", "Apple") count only near platform vocabulary.
+    ``x_known``: the article names X unambiguously elsewhere ("Elon Musk's X", "Twitter"),
+    so a bare "X" in it (or its headline) is the platform too."""
     if alias not in gazetteer.AMBIGUOUS_ALIASES:
         return True
     window = doc.text[max(0, start - 80): end + 80]
     if alias == "X":
+        if x_known:
+            return True
         # "X" needs a stronger hint: Musk, Twitter, "formerly", or "platform/social" next to it.
         return bool(X_CONTEXT_RE.search(window))
     return bool(PLATFORM_CONTEXT_RE.search(window))
 
 
-def _mentions(doc: Doc, in_title: bool) -> list[Mention]:
+X_KNOWN_RE = re.compile(r"\bMusk|\bTwitter\b|\bX Corp|\bX\.com\b|\bformerly (?:known as )?Twitter|ex-Twitter|ट्विटर")
+
+
+def _mentions(doc: Doc, in_title: bool, x_known: bool = False) -> list[Mention]:
     out: list[Mention] = []
     for ent in doc.ents:
         label = ent.label_
         link = ent.ent_id_ or None
-        if label == "PLATFORM" and not _plausible_platform(doc, ent.start_char, ent.end_char, ent.text):
+        if label == "PLATFORM" and not _plausible_platform(doc, ent.start_char, ent.end_char, ent.text, x_known):
             continue
         country = gazetteer.country_of(link) if label in GOV_LABELS | COUNTRY_LABELS else None
         if label in ("GPE", "NORP") and ent.text in _name_to_iso():
@@ -475,8 +482,8 @@ def _gov_in_sentence(sent: _Sent, ments: list[Mention], text: str) -> None:
     sent.non_gov_actor = bool(NON_GOV_ACTOR_RE.search(text))
 
 
-def _view(doc: Doc, in_title: bool) -> _DocView:
-    mentions = _mentions(doc, in_title)
+def _view(doc: Doc, in_title: bool, x_known: bool = False) -> _DocView:
+    mentions = _mentions(doc, in_title, x_known)
     claims = _claims_from_spans(doc, in_title)
     sents: list[_Sent] = []
     bounds = [(s.start_char, s.end_char) for s in doc.sents] if doc.has_annotation("SENT_START") else [(0, len(doc.text))]
@@ -598,10 +605,11 @@ def _pick_platforms(views: list[tuple[_DocView, set[int]]]) -> list[str]:
                 score[code] += w
             for key in s.companies:
                 company_score[key] += w
-    # A company stands for its main platform only when none of its products is named.
+    # A company stands for its main platform only when none of its products is named in a
+    # dispute sentence ("Meta fined" vs "Meta's Instagram was fined").
     for key, value in company_score.items():
         company = gazetteer.company_by_key(key)
-        if company and company.default_platform and not any(score[p] > 0 for p in company.platforms):
+        if company and company.default_platform and not any(score[p] >= 0.9 for p in company.platforms):
             score[company.default_platform] += value
     if not score:
         return []
@@ -790,7 +798,8 @@ def annotate_texts(nlp: Language, items: Sequence[Item], batch_size: int = 32) -
 
 
 def _annotate_english(title_doc: Doc, text_doc: Doc, title: str, text: str, pub: date | None) -> Annotation:
-    title_view, text_view = _view(title_doc, True), _view(text_doc, False)
+    x_known = bool(X_KNOWN_RE.search(title) or X_KNOWN_RE.search(text))
+    title_view, text_view = _view(title_doc, True, x_known), _view(text_doc, False, x_known)
     relevance, hits = _relevance(title_view, text_view, title, text)
     _, title_hits = _evidence(title_view)
     views = [(title_view, _dispute_sentences(title_view, title_hits)),
@@ -830,7 +839,8 @@ def _annotate_foreign(nlp: Language, title: str, text: str, pub: date | None, la
     """Non-English: gazetteer mentions (platforms, countries, agencies) plus a small
     multilingual lexicon; the English NER and claim rules are not run."""
     title_doc, text_doc = ruler_only(nlp, title), ruler_only(nlp, text)
-    title_view, text_view = _view(title_doc, True), _view(text_doc, False)
+    x_known = bool(X_KNOWN_RE.search(title) or X_KNOWN_RE.search(text))
+    title_view, text_view = _view(title_doc, True, x_known), _view(text_doc, False, x_known)
     title_claims, text_claims = _foreign_claims(title_doc, True), _foreign_claims(text_doc, False)
     relevance = _foreign_relevance(text_view, title, text)
     if title_view.mentions:

@@ -142,6 +142,12 @@ DEMAND_RULES: tuple[RuleRow, ...] = (
      rf"\b{CONTENT_NOUNS_PLURAL}\s+(?:{W}){{0,6}}?(?:be\s+|were\s+|was\s+|been\s+)?"
      rf"(?:blocked|withheld|removed|deleted|taken down|censored|pulled)\b"),
     ("demand", "remove_content", r"\b(?:takedown|removal)\s+(?:orders?|requests?|notices?|demands?)\b"),
+    # App-store removals: "removed WhatsApp and Threads from its App Store", "ordered the removal".
+    ("demand", "remove_content",
+     rf"\b(?:remov\w*|pull\w*|delist\w*|took down|take down|taking down)\s+(?:the\s+)?{P}(?:\s*(?:,|and)\s*{P})*\s+"
+     rf"(?:(?:apps?|applications?)\s+)?from\s+(?:(?:its|the|their)\s+)?(?:{W}){{0,2}}?{P}"),
+    ("demand", "remove_content",
+     r"\b(?:order\w*|demand\w*|request\w*|direct\w*|sought|seek\w*)\s+(?:the\s+)?(?:removal|takedown|deletion|blocking)\s+of\b"),
     ("demand", "geo_block",
      r"\bgeo-?(?:block|restrict|fenc)\w*|\b(?:only|solely) (?:for|to) users in\b|"
      r"\brestrict(?:ed|ing)? access (?:[\w'’-]+\s+){0,3}(?:within|inside) the country\b"),
@@ -167,7 +173,8 @@ DEMAND_RULES: tuple[RuleRow, ...] = (
     ("demand", "ban_service", r"\b(?:ban|sell)-?or-?(?:ban|sell)\b|\bdivest-or-ban\b|\bnationwide ban\b"),
     ("demand", "throttle",
      r"\bthrottl\w+|\bbandwidth\s+(?:reduction|restriction|limitation|cut)s?\b|"
-     r"\breduc\w+\s+(?:[\w'’-]+\s+){0,3}bandwidth\b|\bslow(?:ed|ing)?\s+down\s+(?:the\s+)?(?:speed|service|access)\b"),
+     r"\breduc\w+\s+(?:[\w'’-]+\s+){0,3}bandwidth\b|\bslow(?:ed|ing|s)?\s+down\s+(?:the\s+)?(?:speed|service|access)\b|"
+     rf"\bslow(?:ed|ing|s)?\s+(?:down\s+)?(?:access\s+to\s+)?{P}"),
     ("demand", "user_data",
      r"\b(?:hand(?:ed|ing)? over|provid\w*|disclos\w*|turn(?:ed)? over|supply|submit\w*|furnish\w*|"
      r"(?:request|demand|seek)\w*|access to)\s+(?:[\w'’-]+\s+){0,3}?(?:user data|users' data|personal data|data of|data on|"
@@ -202,6 +209,8 @@ DEMAND_RULES: tuple[RuleRow, ...] = (
      r"\btransparency report\w*|\bcorrection (?:directions?|notices?|orders?)\b|\btargeted correction\b|"
      r"\bpay (?:[\w'’-]+\s+){0,3}(?:for news|publishers|news (?:outlets|organisations|organizations|media|companies))\b|"
      r"\bbargaining code\b|\bdivest\w*\b|\bsell (?:its|the) (?:[\w'’-]+\s+)?(?:operations|business|stake|app)\b|"
+     r"\btransparency (?:obligations|requirements|rules|duties)\b|\bdeceptive design\b|\bdark patterns\b|"
+     r"\badvertising repositor\w+|\bdata access for researchers\b|\baccess to (?:its\s+)?data for researchers\b|"
      r"\bunder-?report\w*|\brisk assessments?\b|\bage verification\b|\bpolitical ads? (?:ban|blackout)\b|"
      r"\bsuspend\w*\s+(?:[\w'’-]+\s+){0,2}(?:political\s+)?advertis\w+"),
 )
@@ -254,7 +263,7 @@ OUTCOME_RULES: tuple[RuleRow, ...] = (
     ("outcome", "refused",
      r"\brefus\w+|\bdeclin\w+\s+to\s+(?:comply|remove|block|act|follow|take)|\b(?:did not|didn't|does not|failed to|fail(?:ing|s)? to|"
      r"would not|will not|won't|has not|hasn't)\s+(?:[\w'’-]+\s+)?(?:comply|appoint|remove|block|provide|obey|hand|follow|pay|meet|implement|abide|filter|heed|address|act on|"
-     r"register|take down|cooperate)\w*|\bdefi(?:ed|ance|es)\b|\bignor(?:ed|ing)\s+(?:[\w'’-]+\s+){0,3}(?:orders?|requests?|demands?|notices?)|"
+     r"register|take down|cooperate|name|designate|delete|disclose|share|hand over|pay)\w*|\bdefi(?:ed|ance|es)\b|\bignor(?:ed|ing)\s+(?:[\w'’-]+\s+){0,3}(?:orders?|requests?|demands?|notices?)|"
      r"\breject\w*\s+(?:the\s+)?(?:[\w'’-]+\s+){0,2}(?:order|demand|request|law|code)|\bmissed (?:the\s+)?deadline|"
      r"\b(?:for|over|due to|because of|citing)\s+(?:[\w'’-]+\s+)?non-?compliance\b|\bblock(?:ed|ing)? (?:all\s+)?news\b|"
      r"\bpull(?:ed|ing)? (?:all\s+)?news\b|\bnews (?:ban|blackout)\b|\bnot comply\w*"),
@@ -280,9 +289,11 @@ OUTCOME_RULES: tuple[RuleRow, ...] = (
      r"(?:blocked|banned|suspended|inaccessible|unavailable|disrupted|restricted|down|unreachable|shut)\b|"
      r"\b(?:access to|users of)\s+(?:[\w'’-]+\s+){0,4}?(?:was|were|has been|have been|had been|remained)\s+(?:[\w'’-]+\s+)?(?:blocked|restricted|cut|disrupted|limited)\b|"
      r"\b(?:could not|couldn't|unable to|cannot|can't)\s+(?:[\w'’-]+\s+)?access\b|"
-     r"\bblockage\b|\bbeen blocked\b|\bwent dark\b"),
+     r"\bblockage\b|\bbeen blocked\b|\bwent dark\b|"
+     rf"\b(?:began|begun|started)\s+(?:blocking|restricting|cutting off)\s+(?:access\s+to\s+)?{P}"),
     ("outcome", "service_throttled",
-     r"\bthrottled\b|\bslowed (?:down\s+)?(?:access|speeds?|the service)|\bbandwidth (?:was|has been) (?:[\w'’-]+\s+)?(?:reduced|cut)\b"),
+     r"\bthrottled\b|\bslowed (?:down\s+)?(?:access|speeds?|the service)|\bbandwidth (?:was|has been) (?:[\w'’-]+\s+)?(?:reduced|cut)\b|"
+     rf"\b(?:slowed|(?:began|begun|started)\s+slowing)\s+(?:down\s+)?(?:access\s+to\s+)?{P}"),
     ("outcome", "staff_arrested",
      r"\b(?:arrested|detained|jailed)\s+(?:[\w'’-]+\s+){0,5}?(?:executive|employee|staff|representative|founder|ceo|head|manager|chief)\w*\b|"
      r"\b(?:executive|employee|representative|founder|ceo|manager|chief)\w*\s+(?:[\w'’-]+\s+){0,6}?(?:was|were|has been|had been)\s+"
