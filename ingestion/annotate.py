@@ -884,17 +884,12 @@ more than also after over other some when what could while these only them just 
 where those many because according""".split())
 
 
-def _approx_date(ann: Annotation, text_hint: str, published: date | None) -> tuple[date | None, bool]:
-    """(date, exact) for clustering: publication, event date, else the most cited year."""
+def _exact_date(ann: Annotation, published: date | None) -> date | None:
     if published:
-        return published, True
+        return published
     if ann.event_date:
-        return date.fromisoformat(ann.event_date), True
-    years = Counter(_YEAR_RE.findall(text_hint))
-    if years:
-        year = int(years.most_common(1)[0][0])
-        return date(year, 7, 1), False
-    return None, False
+        return date.fromisoformat(ann.event_date)
+    return None
 
 
 def _content_words(ann: Annotation) -> set[str]:
@@ -904,18 +899,31 @@ def _content_words(ann: Annotation) -> set[str]:
     return words
 
 
+def _similarity(a: set[str], b: set[str]) -> float:
+    return len(a & b) / max(1, min(len(a), len(b)))
+
+
+def _compatible(a: Annotation, b: Annotation) -> bool:
+    """Same demanding country and at least one platform in common."""
+    return bool(a.countries and b.countries and a.countries[0] == b.countries[0]
+                and set(a.platforms) & set(b.platforms))
+
+
 def cluster_disputes(annotations: Sequence[Annotation], published_dates: Sequence[date | str | None],
                      texts: Sequence[str] | None = None, max_days: int = 120) -> list[str | None]:
     """Label dispute articles with a dispute id; non-disputes get None.
 
-    Two articles are linked when they name the same demanding country, share a platform,
-    and are close in time: within ``max_days`` when both dates are known, in the same
-    year when one date is only a year estimate, or (no date at all) when their wording
-    is similar. Linked components become one dispute (labels ``D1``, ``D2``...).
+    1. Dated articles (publication or event date) that name the same demanding country,
+       share a platform and lie within ``max_days`` of each other are linked; linked
+       components are disputes.
+    2. An undated article joins the compatible dispute whose wording is most similar,
+       preferring disputes from a year the article mentions; with no compatible dated
+       dispute it groups with compatible undated articles.
+    Labels are ``D1``, ``D2``... in order of first appearance.
     """
     n = len(annotations)
     texts = list(texts) if texts is not None else [" ".join(c.quote for c in a.claims) for a in annotations]
-    info = []
+    dates: list[date | None] = []
     for i, ann in enumerate(annotations):
         pub = published_dates[i]
         if isinstance(pub, str):
@@ -923,8 +931,9 @@ def cluster_disputes(annotations: Sequence[Annotation], published_dates: Sequenc
                 pub = date.fromisoformat(pub[:10])
             except ValueError:
                 pub = None
-        when, exact = _approx_date(ann, texts[i], pub)
-        info.append((when, exact, _content_words(ann)))
+        dates.append(_exact_date(ann, pub))
+    words = [_content_words(a) for a in annotations]
+    years = [{int(y) for y in _YEAR_RE.findall(t)} for t in texts]
 
     parent = list(range(n))
 
@@ -934,11 +943,36 @@ def cluster_disputes(annotations: Sequence[Annotation], published_dates: Sequenc
             x = parent[x]
         return x
 
+    def union(x: int, y: int) -> None:
+        parent[find(x)] = find(y)
+
     candidates = [i for i, a in enumerate(annotations) if a.is_dispute and a.countries]
-    for a_pos, i in enumerate(candidates):
-        for j in candidates[a_pos + 1:]:
-            if _linked(annotations[i], annotations[j], info[i], info[j], max_days):
-                parent[find(i)] = find(j)
+    dated = [i for i in candidates if dates[i]]
+    undated = [i for i in candidates if not dates[i]]
+    for pos, i in enumerate(dated):
+        for j in dated[pos + 1:]:
+            if _compatible(annotations[i], annotations[j]) and abs((dates[i] - dates[j]).days) <= max_days:
+                union(i, j)
+
+    for i in undated:
+        options = [j for j in dated if _compatible(annotations[i], annotations[j])]
+        in_years = [j for j in options if dates[j].year in years[i]]
+        # An article whose years are all far from a dispute's is about another episode.
+        near = [j for j in options if not years[i] or min(years[i]) - 1 <= dates[j].year <= max(years[i]) + 1]
+        options = in_years or near
+        if options:
+            # Score each dispute by its most similar member.
+            best: dict[int, float] = {}
+            for j in options:
+                root = find(j)
+                best[root] = max(best.get(root, 0.0), _similarity(words[i], words[j]))
+            union(i, max(best, key=best.__getitem__))
+    for pos, i in enumerate(undated):
+        if any(find(i) == find(j) for j in dated):
+            continue
+        for k in undated[pos + 1:]:
+            if not any(find(k) == find(j) for j in dated) and _compatible(annotations[i], annotations[k]):
+                union(i, k)
 
     labels: list[str | None] = [None] * n
     names: dict[int, str] = {}
@@ -947,19 +981,3 @@ def cluster_disputes(annotations: Sequence[Annotation], published_dates: Sequenc
         names.setdefault(root, f"D{len(names) + 1}")
         labels[i] = names[root]
     return labels
-
-
-def _linked(a: Annotation, b: Annotation, ia: tuple, ib: tuple, max_days: int) -> bool:
-    if a.countries[0] != b.countries[0]:
-        return False
-    if not set(a.platforms) & set(b.platforms):
-        return False
-    (da, ea, wa), (db, eb, wb) = ia, ib
-    similarity = len(wa & wb) / max(1, min(len(wa), len(wb)))
-    if da and db:
-        gap = abs((da - db).days)
-        if ea and eb:
-            return gap <= max_days
-        return gap <= 200 or (gap <= 400 and similarity >= 0.3)
-    # No date for one side: fall back on wording.
-    return similarity >= 0.15
