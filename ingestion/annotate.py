@@ -666,22 +666,72 @@ def _pick_legal_basis(claims: list[Claim]) -> str | None:
     return re.sub(r"^(?:the|The)\s+", "", best.value)
 
 
+# Generic state actors written as common nouns ("the Indian government", "a federal judge").
+GENERIC_ACTOR_RE = re.compile(
+    r"\b(?:(?:central|federal|military|[A-Z][a-z]+(?:n|ese|i|ish|ian))\s+)?government\b(?:\s+of\s+[A-Z][a-z]+)?|"
+    r"\b(?:federal|high court|supreme court)\s+judge\b|"
+    r"\b(?:justice|information|communications?|interior|home|digital|it|telecom(?:munications)?|foreign)\s+minist(?:er|ry)\b|"
+    r"\b[A-Z][a-z]+\s+military\b"
+)
+# Organisations that look governmental but are not ("Anadolu Agency" is a news agency).
+NOT_GOV_ORG_RE = re.compile(r"\b(?:news agency|press|anadolu agency|associated press|reuters|agence|bbc|broadcaster)\b", re.I)
+
+
+def _gov_acronyms(text: str) -> dict[str, str]:
+    """'Pakistan Telecommunication Authority (PTA)' -> {'PTA': full form with acronym}."""
+    out = {}
+    for m in re.finditer(r"((?:[A-Z][\w&-]*\s+|of\s+|and\s+|for\s+){1,8}?[A-Z][\w&-]*)\s+\(([A-Z][A-Za-z]{1,9})\)", text):
+        out[m.group(2)] = f"{_clean_actor(m.group(1))} ({m.group(2)})"
+    return out
+
+
+_HEADLINE_VERB_RE = re.compile(r"\s+(?:Upholds|Blocks|Bans|Orders|Fines|Suspends|Confirms|Says|Asks|Warns|Threatens)$")
+
+
+def _clean_actor(name: str) -> str:
+    """Trim punctuation, articles, possessive country prefixes and headline verbs."""
+    name = re.sub(r"[()]", "", name).strip(" ,.;:'\"’")
+    name = re.sub(r"^(?:the|The)\s+", "", name)
+    name = re.sub(r"^[A-Z][a-z]+(?:'s|’s)\s+", "", name)
+    return _HEADLINE_VERB_RE.sub("", name)
+
+
 def _government_actors(views: list[tuple[_DocView, set[int]]]) -> list[str]:
+    """Named state actors in the dispute sentences: gazetteer/database bodies and
+    officials, titled persons, governmental organisations, and generic phrases such as
+    "the Indian government". Headline NER (title case confuses it) is ignored."""
     names: dict[str, None] = {}
+    acronyms: dict[str, str] = {}
     for view, keep in views:
         text = view.doc.text
+        acronyms.update(_gov_acronyms(text))
         for i in sorted(keep):
             s = view.sents[i]
+            if not (s.enforcement or s.gov >= 1.0):
+                continue
             for ent in view.doc.char_span(s.start, s.end, alignment_mode="expand").ents:
+                name = _clean_actor(ent.text)
                 if ent.label_ in GOV_LABELS:
-                    names.setdefault(ent.text, None)
+                    names.setdefault(name, None)
+                elif view.in_title:
+                    continue
                 elif ent.label_ == "PERSON" and TITLE_PREFIX_RE.search(text[max(0, ent.start_char - 50):ent.start_char]):
-                    names.setdefault(ent.text, None)
-                elif ent.label_ == "ORG" and GOV_ORG_RE.search(ent.text):
-                    names.setdefault(ent.text.removeprefix("the ").removeprefix("The "), None)
+                    names.setdefault(name, None)
+                elif ent.label_ == "ORG" and GOV_ORG_RE.search(name) and not NOT_GOV_ORG_RE.search(name) \
+                        and "," not in name:
+                    names.setdefault(name, None)
+            if not view.in_title:
+                for m in GENERIC_ACTOR_RE.finditer(s.text):
+                    if m.group(0).lower() != "government":  # bare "government" names no one
+                        names.setdefault(m.group(0), None)
+    # "PTA" + "Pakistan Telecommunication Authority" -> the text's own "Full Name (PTA)".
+    merged: dict[str, None] = {}
+    for n in names:
+        full = acronyms.get(n) or next((f for a, f in acronyms.items() if f.startswith(n + " (")), None)
+        merged.setdefault(full or n, None)
+    kept = list(merged)
     # Drop names contained in a longer kept name ("Prasad" when "Ravi Shankar Prasad" is kept).
-    kept = list(names)
-    return [n for n in kept if not any(n != o and n in o for o in kept)]
+    return [n for n in kept if not any(n != o and n.lower() in o.lower() for o in kept)]
 
 
 def _resolve_date(match: re.Match[str], published: date | None) -> date | None:
