@@ -807,6 +807,8 @@ def _fill_fields(ann: Annotation, views: list[tuple[_DocView, set[int]]], publis
         penalties.append("ban")
     ann.penalties_threatened = penalties
     outcomes = _values(claims, "outcome")
+    if "ban_lifted" in outcomes and "service_blocked" not in outcomes:
+        outcomes.append("service_blocked")  # a lifted block was in place before
     ann.outcomes = outcomes or ["unknown"]
     ann.accounts_targeted = _pick_count(views, "accounts")
     ann.posts_targeted = _pick_count(views, "posts")

@@ -91,7 +91,7 @@ def ruler_only(nlp: Language, text: str) -> Doc:
 P = r"@[@']*(?:s)?"  # "@@@@@@@" or "@@@@@@@'s"
 G = r"#[#']*(?:s)?"
 C = r"%[%']*(?:s)?"
-W = r"(?:(?:[\w'’-]+|\d[\d,.]*)\s+)"  # one filler word (incl. "1,178")
+W = r"(?:(?:[\w'’-]+|\d[\d,.]*),?\s+)"  # one filler word (incl. "1,178", "platform,")
 NUM_WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
     "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20,
@@ -257,6 +257,10 @@ OUTCOME_RULES: tuple[RuleRow, ...] = (
      rf"has removed|has blocked|has withheld|has pulled)\s+(?:[\w'’-]+\s+){{0,4}}?(?:{ACCOUNT_NOUNS}|{CONTENT_NOUNS}|vpns?)\b|"
      rf"\b(?:to\s+)?appoint\w*\s+(?:a\s+)?(?:formal\s+|local\s+|legal\s+)?(?:representative|entity)\b(?=[^.]{{0,80}}\b(?:agreed|decided|announced|will|would))|"
      rf"\bagreed\s+to\b"),
+    ("outcome", "complied",
+     rf"\b(?:{CONTENT_NOUNS_PLURAL}|accounts|handles|profiles)\s+(?:{W}){{0,6}}?(?:were|was|have been|had been|has been)\s+"
+     r"(?:[\w'’-]+\s+)?(?:blocked|withheld|removed|taken down|suspended|deleted|restricted)\b[^.]{0,80}?"
+     r"\b(?:orders?|demands?|requests?|directives?|instructions|notices?)\b"),
     ("outcome", "partially_complied",
      r"\bpartial(?:ly)?\s+(?:compl\w+|block\w*)|\bfailure to provide all\b|\bonly (?:some|part) of\b|"
      r"\bsome of the (?:[\w'’-]+\s+)?(?:accounts|posts|content|demands)\b|\bnot all of\b|\bpartial compliance\b"),
@@ -275,13 +279,14 @@ OUTCOME_RULES: tuple[RuleRow, ...] = (
      r"\b(?:supreme|appeals?|high|federal) court\s+(?:[\w'’-]+\s+){0,2}?(?:upheld|upholds|uphold|rejected|dismissed|ruled|heard)\b|"
      r"\bsu(?:ed|es|ing)\s+(?:the\s+)?(?:[\w'’-]+\s+)?(?:government|state|ministry|regulator|authority)\b"),
     ("outcome", "negotiating",
-     r"\btalks\b|\bnegotiat\w+|\bmeeting\b|\bmet with\b|\bin discussions?\b|\bdiscussions with\b|\bengag\w+ with\b|"
+     r"\btalks\b|\bnegotiat\w+|\bmeeting\b|\bengagement\b|\bmet with\b|\bin discussions?\b|\bdiscussions with\b|\bengag\w+ with\b|"
      r"\bdialogue\b|\bvideo conference\b|\bconsultations?\b|\bin contact with\b|\bworking with the (?:government|authorities)\b"),
     ("outcome", "fine_imposed",
      r"\bfined\b|\bfines\s+(?:[\w'’-]+\s+){0,3}?(?:for|over)\b|\bimpos\w+\s+(?:a\s+|an\s+)?(?:[\w'’-]+\s+){0,3}?(?:fines?|penalt\w+)\b|"
      r"\bordered\s+(?:[\w'’-]+\s+){0,6}?to pay (?:a\s+)?(?:[\w'’-]+\s+)?(?:fine|penalty)\b|\bslap\w*\s+(?:[\w'’-]+\s+){0,3}?(?:fine|penalty)\b|"
      r"\b(?:fine|penalty)\s+(?:[\w'’-]+\s+){0,2}?(?:was|has been|were|had been)\s+(?:[\w'’-]+\s+)?(?:imposed|issued|levied|raised|increased)\b|"
-     r"\b(?:issued|levied)\s+(?:a\s+)?(?:[\w'’-]+\s+)?fine\b|\bfine (?:[\w'’-]+\s+)?(?:raised|increased) to\b|\bfines (?:[\w'’-]+\s+){0,4}(?:giants|platforms|companies)\b"),
+     r"\b(?:issued|levied)\s+(?:a\s+)?(?:[\w'’-]+\s+)?fine\b|\b(?:increas|rais|doubl|tripl)\w*\s+(?:the\s+)?(?:daily\s+)?fines?\b|"
+     r"\bfines?\s+imposed\b|\bupheld\s+(?:a|the)\s+(?:[\w$€£.,'’-]+\s+){0,3}?fine\b|\bfine (?:[\w'’-]+\s+)?(?:raised|increased) to\b|\bfines (?:[\w'’-]+\s+){0,4}(?:giants|platforms|companies)\b"),
     ("outcome", "service_blocked",
      rf"\b(?:blocked|suspended|banned|restricted|cut off|shut down|disrupted)\s+(?:access\s+to\s+)?(?:the\s+)?(?:{W}){{0,3}}?{P}|"
      rf"{P}(?:,\s*{P})*(?:\s*(?:,|and|or)\s*{P})*\s+(?:(?!{ACCOUNT_NOUNS}\b|{CONTENT_NOUNS}\b)[\w'’-]+\s+){{0,3}}?"
@@ -290,6 +295,8 @@ OUTCOME_RULES: tuple[RuleRow, ...] = (
      r"\b(?:access to|users of)\s+(?:[\w'’-]+\s+){0,4}?(?:was|were|has been|have been|had been|remained)\s+(?:[\w'’-]+\s+)?(?:blocked|restricted|cut|disrupted|limited)\b|"
      r"\b(?:could not|couldn't|unable to|cannot|can't)\s+(?:[\w'’-]+\s+)?access\b|"
      r"\bblockage\b|\bbeen blocked\b|\bwent dark\b|"
+     r"\b(?:the|its)\s+(?:[\w'’-]+\s+)?(?:app|application|platform|service|site|network)\s+(?:was|has been|is|had been|were)\s+"
+     r"(?:being\s+)?(?:blocked|banned|suspended|shut down)\b|"
      rf"\b(?:began|begun|started)\s+(?:blocking|restricting|cutting off)\s+(?:access\s+to\s+)?{P}"),
     ("outcome", "service_throttled",
      r"\bthrottled\b|\bslowed (?:down\s+)?(?:access|speeds?|the service)|\bbandwidth (?:was|has been) (?:[\w'’-]+\s+)?(?:reduced|cut)\b|"
