@@ -17,14 +17,15 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import lru_cache
 
 from langdetect import DetectorFactory, LangDetectException, detect
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from ingestion import gazetteer
 from ingestion.nlp import (
@@ -341,15 +342,14 @@ def _mentions(doc: Doc, in_title: bool, x_known: bool = False) -> list[Mention]:
     return out
 
 
-_NAME_TO_ISO: dict[str, str] = {}
-
-
+@lru_cache(maxsize=1)
 def _name_to_iso() -> dict[str, str]:
-    if not _NAME_TO_ISO:
-        for entry in gazetteer.countries().values():
-            for name in entry.names + entry.demonyms:
-                _NAME_TO_ISO.setdefault(name, entry.iso2)
-    return _NAME_TO_ISO
+    """Country names and demonyms -> ISO2, to link the model's own GPE/NORP entities."""
+    out: dict[str, str] = {}
+    for entry in gazetteer.countries().values():
+        for name in entry.names + entry.demonyms:
+            out.setdefault(name, entry.iso2)
+    return out
 
 
 # Words showing that a platform's own removal was done for a government.
@@ -367,7 +367,7 @@ THREAT_CONTEXT_RE = re.compile(
 PLATFORM_OUTCOMES = frozenset({"complied", "partially_complied", "refused", "challenged_in_court"})
 
 
-def _platform_acts(doc: Doc, sent, claim_start: int, claim_text: str) -> bool:
+def _platform_acts(doc: Doc, sent: Span, claim_start: int) -> bool:
     """The platform is plausibly the actor of an outcome claim: the sentence names a
     platform (or "the company/it") and the nearest named actor before the claim is not a
     non-platform organisation or a government body. "Facebook blocked accounts" without
@@ -422,7 +422,7 @@ def _claims_from_spans(doc: Doc, in_title: bool) -> list[Claim]:
                 and _platform_is_subject(doc, sent.start_char, span.start_char):
             continue  # the platform threatens (e.g. to pull news), not the government
         if span.label_ == "outcome" and span.kb_id_ in PLATFORM_OUTCOMES \
-                and not _platform_acts(doc, sent, span.start_char, span.text):
+                and not _platform_acts(doc, sent, span.start_char):
             continue  # "the military refused to accept", "operators comply": not the platform
         if span.label_ == "demand" and span.kb_id_ == "throttle" and THREAT_CONTEXT_RE.search(sent.text):
             continue  # a threatened slowdown is a penalty, not the demand itself

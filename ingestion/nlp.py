@@ -44,7 +44,6 @@ _EXCLUDED = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "se
 PLATFORM_LABELS = frozenset({"PLATFORM", "COMPANY"})
 GOV_LABELS = frozenset({"GOV_BODY", "OFFICIAL"})
 COUNTRY_LABELS = frozenset({"COUNTRY", "DEMONYM", "CAPITAL"})
-RULER_LABELS = PLATFORM_LABELS | GOV_LABELS | COUNTRY_LABELS
 
 
 # --------------------------------------------------------------------------------------
