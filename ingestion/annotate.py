@@ -229,8 +229,12 @@ WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", 
 MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september",
           "october", "november", "december")
 _MON = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
-DATE_RE = re.compile(
-    rf"\b(?:on\s+)?(?:(?P<wd>{'|'.join(WEEKDAYS)})\b|(?P<m1>{_MON})\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<y1>\d{{4}}))?|"
+_WD = "|".join(WEEKDAYS)
+# "on Friday", "late on Wednesday", "Friday night" (past events); not "Monday's coup" or
+# "the deadline approaches Sunday".
+WEEKDAY_RE = re.compile(rf"\bon\s+(?P<wd>{_WD})\b(?!['’]s)|\b(?P<wd2>{_WD})\s+(?:morning|afternoon|evening|night)\b", re.I)
+MONTHDAY_RE = re.compile(
+    rf"\b(?:(?P<m1>{_MON})\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<y1>\d{{4}}))?|"
     rf"(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<m2>{_MON})\b(?:,?\s+(?P<y2>\d{{4}}))?)",
     re.I,
 )
@@ -657,12 +661,30 @@ def _pick_count(views: list[tuple[_DocView, set[int]]], kind: str) -> int | None
     return None
 
 
-def _pick_legal_basis(claims: list[Claim]) -> str | None:
-    order = {"provision": 0, "acronym": 1, "named_act": 2, "descriptive": 3}
-    legal = [c for c in claims if c.kind == "legal_basis"]
+def _legal_rank(c: Claim) -> tuple[int, int]:
+    """Most specific first: "Section 69A of the IT Act" > "Network Enforcement Act (NetzDG)"
+    > a named act > an acronym > "the new social media law" > a bare "section 77"."""
+    kind = c.extra.get("kind")
+    if kind == "provision":
+        rank = 0 if " of " in c.value else 5
+    elif kind == "named_act":
+        rank = 1 if "(" in c.value else 2
+    else:
+        rank = {"acronym": 3, "descriptive": 4}.get(kind, 9)
+    return rank, c.start_char
+
+
+def _pick_legal_basis(views: list[tuple[_DocView, set[int]]]) -> str | None:
+    """Legal basis from anywhere in the body (laws are cited away from the demand
+    sentence); from the headline only when it is not a title-cased "... Law" phrase."""
+    legal = []
+    for view, _ in views:
+        for c in view.claims:
+            if c.kind == "legal_basis" and not (view.in_title and c.extra.get("kind") == "named_act"):
+                legal.append(c)
     if not legal:
         return None
-    best = min(legal, key=lambda c: (order.get(c.extra.get("kind"), 9), c.start_char))
+    best = min(legal, key=_legal_rank)
     return re.sub(r"^(?:the|The)\s+", "", best.value)
 
 
@@ -734,13 +756,15 @@ def _government_actors(views: list[tuple[_DocView, set[int]]]) -> list[str]:
     return [n for n in kept if not any(n != o and n.lower() in o.lower() for o in kept)]
 
 
-def _resolve_date(match: re.Match[str], published: date | None) -> date | None:
-    if match.group("wd"):
-        if not published:
-            return None
-        target = WEEKDAYS.index(match.group("wd").lower())
-        delta = (published.weekday() - target) % 7
-        return published - timedelta(days=delta)
+def _resolve_weekday(match: re.Match[str], published: date | None) -> date | None:
+    """The most recent such weekday on or before the publication date."""
+    if not published:
+        return None
+    target = WEEKDAYS.index((match.group("wd") or match.group("wd2")).lower())
+    return published - timedelta(days=(published.weekday() - target) % 7)
+
+
+def _resolve_monthday(match: re.Match[str], published: date | None) -> date | None:
     month_txt = (match.group("m1") or match.group("m2")).lower().rstrip(".")
     month = next((i + 1 for i, m in enumerate(MONTHS) if m.startswith(month_txt[:3])), None)
     day = int(match.group("d1") or match.group("d2"))
@@ -758,16 +782,15 @@ def _resolve_date(match: re.Match[str], published: date | None) -> date | None:
 
 
 def _event_date(views: list[tuple[_DocView, set[int]]], published: date | None) -> date | None:
-    """Date phrase in the first dispute sentence that has one, resolved against the
-    publication date; otherwise None (labels never guess)."""
-    for view, keep in views:
-        for i in sorted(keep):
-            s = view.sents[i]
-            if not any(c.kind in ("demand", "outcome", "penalty") for c in s.claims):
-                continue
-            m = DATE_RE.search(s.text)
-            if m:
-                resolved = _resolve_date(m, published)
+    """Date phrase in the dispute sentences that carry a demand, outcome or penalty,
+    resolved against the publication date; relative weekdays ("on Monday") first, since
+    month-day dates in those sentences are often datelines; otherwise None."""
+    sentences = [view.sents[i] for view, keep in views if not view.in_title for i in sorted(keep)
+                 if any(c.kind in ("demand", "outcome", "penalty") for c in view.sents[i].claims)]
+    for regex, resolve in ((WEEKDAY_RE, _resolve_weekday), (MONTHDAY_RE, _resolve_monthday)):
+        for s in sentences:
+            for m in regex.finditer(s.text):
+                resolved = resolve(m, published)
                 if resolved:
                     return resolved
     return None
@@ -812,7 +835,7 @@ def _fill_fields(ann: Annotation, views: list[tuple[_DocView, set[int]]], publis
     ann.outcomes = outcomes or ["unknown"]
     ann.accounts_targeted = _pick_count(views, "accounts")
     ann.posts_targeted = _pick_count(views, "posts")
-    ann.legal_basis = _pick_legal_basis(claims)
+    ann.legal_basis = _pick_legal_basis(views)
     when = _event_date(views, published)
     ann.event_date = when.isoformat() if when else None
 

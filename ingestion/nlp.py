@@ -330,7 +330,9 @@ LEGAL_RULES: tuple[tuple[str, str, str, int], ...] = (
     ("legal_basis", "descriptive",
      r"\b(?:the\s+)?(?:country's|nation's|new|\d{4}|controversial|national|recent)\s+(?:[\w-]+\s+){0,2}?"
      r"(?:social media|internet|media|online|fake news|cyber(?:security|crime)?|data protection|information technology)\s+"
-     r"(?:law|legislation|rules|regulations|act)\b(?:\s+on\s+(?:[\w-]+\s+){0,3}?(?:transparency|content|safety))?", re.I),
+     r"(?:law|legislation|rules|regulations|act)\b(?:\s+on\s+(?:[\w-]+\s+){0,3}?(?:transparency|content|safety))?|"
+     r"\b(?:the\s+)?(?:country's|nation's|new|national)\s+law\s+on\s+(?:internet|online|social media|digital|media|content)"
+     r"(?:\s+[\w-]+)?", re.I),
 )
 
 # Non-English articles: a small multilingual lexicon (es, pt, de, fr, id, hi, is) for the
