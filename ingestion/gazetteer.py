@@ -504,6 +504,39 @@ MX|Instituto Federal de Telecomunicaciones
 AR|ENACOM
 CO|Superintendencia de Industria y Comercio
 VE|CONATEL
+RU|RKN
+RU|Federal Antimonopoly Service
+RU|Investigative Committee of Russia
+BR|ANPD
+BR|Autoridade Nacional de Proteção de Dados
+BR|Ministério da Justiça
+BR|Supremo
+DE|Bundesministerium der Justiz
+DE|BfJ
+DE|Medienanstalt
+DE|Landesmedienanstalt
+FR|Pharos
+ES|Guardia Civil
+ES|Tribunal Supremo
+ID|Kemenkominfo
+ID|Kemkominfo
+IN|Ministry of Information & Broadcasting
+NP|Nepal Telecommunications Authority
+NP|Nepal Telecommunication Authority
+ZW|POTRAZ
+SN|ARTP
+LK|Sri Lanka Telecommunications Regulatory Commission
+ET|Ethio Telecom
+CU|ETECSA
+AU|Office of the Australian Information Commissioner
+EU|European Data Protection Supervisor
+EU|EDPB
+IT|Garante per la protezione dei dati personali
+TR|KVKK
+TR|Personal Data Protection Authority
+PK|Pakistan Electronic Media Regulatory Authority
+NG|Federal Ministry of Information
+KE|Kenya Film Classification Board
 """
 
 # Well-known officials whose names clearly identify a government in dispute coverage.
@@ -553,6 +586,10 @@ ET|Abiy Ahmed
 ID|Johnny G. Plate
 ID|Budi Arie Setiadi
 ID|Meutya Hafid
+RU|Alexander Zharov
+RU|Andrei Lipov
+IN|Anurag Thakur
+ID|Rudiantara
 """
 
 
