@@ -2,12 +2,13 @@
 
 The pipeline is the small English model reduced to what the rules need:
 
-    sentencizer -> entity_ruler (gazetteer + database patterns) -> ner -> standoff_rules
+    sentencizer -> line_breaks -> entity_ruler (gazetteer + database patterns) -> ner -> standoff_rules
 
 * ``tok2vec``, ``tagger``, ``parser``, ``attribute_ruler`` and ``lemmatizer`` are excluded:
   the sm model's ``ner`` has its own internal tok2vec, and the rules below work on
   surface text, so keeping them would cost ~2x for nothing (see PERF-NOTES).
-* A rule-based ``sentencizer`` replaces the parser's sentence boundaries.
+* A rule-based ``sentencizer`` replaces the parser's sentence boundaries; ``line_breaks``
+  also starts a sentence at each line break (headlines, datelines, paragraphs).
 * The ``entity_ruler`` runs before ``ner`` so that platforms ("Twitter", which the model
   calls a PERSON), agencies and officials are fixed before the statistical model guesses.
 * ``standoff_rules`` finds claim phrases (demands, penalties, outcomes, counts, legal bases)
