@@ -359,9 +359,13 @@ def _name_to_iso() -> dict[str, str]:
 # Words showing that a platform's own removal was done for a government.
 DIRECTIVE_RE = re.compile(
     r"\b(?:orders?|ordered|directives?|direct(?:ed|ion|ions)|demands?|demanded|requests?|requested|instruct\w*|"
-    r"comply|complied|compliance|legal demand|notices?|law|laws|government'?s?|authorities|ministry|regulator|court)\b",
+    r"comply|complied|compliance|legal demand|notices?)\b",
     re.I,
 )
+# Words that make a government ask for reinstatement ("told Facebook to restore").
+ASK_RE = re.compile(r"\b(?:ask|order|demand|direct|instruct|urg|told|tell|call|want|press|requir)\w*", re.I)
+# A negation right before a claim ("without requiring the posts to be removed").
+NEGATION_RE = re.compile(r"\b(?:without|not|never|no|nor|rather than|instead of)\b[^.;]{0,30}$", re.I)
 THREAT_CONTEXT_RE = re.compile(
     r"\b(?:penalt\w+|sanctions?|threat\w*|could|would|will|may|might|face|faces|risk\w*|if|unless|"
     r"non-?compliance|include|including|subsequent|gradual)\b",
@@ -428,6 +432,10 @@ def _claims_from_spans(doc: Doc, in_title: bool) -> list[Claim]:
         if span.label_ == "outcome" and span.kb_id_ in PLATFORM_OUTCOMES \
                 and not _platform_acts(doc, sent, span.start_char):
             continue  # "the military refused to accept", "operators comply": not the platform
+        if span.label_ == "demand" and NEGATION_RE.search(doc.text[max(sent.start_char, span.start_char - 40):span.start_char]):
+            continue
+        if span.label_ == "demand" and span.kb_id_ == "restore_content" and not ASK_RE.search(sent.text):
+            continue  # the platform reinstating on its own is a reversal, not a demand
         if span.label_ == "demand" and span.kb_id_ == "throttle" and THREAT_CONTEXT_RE.search(sent.text):
             continue  # a threatened slowdown is a penalty, not the demand itself
         if span.label_ == "demand" and span.kb_id_ in ("remove_content", "withhold_accounts") \

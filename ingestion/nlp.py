@@ -102,11 +102,11 @@ NUMBER = rf"(?:\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?|{_NUMW})"
 SCALE = r"(?:\s*(?:million|mn|m|billion|bn|lakh|crore|thousand|k))?"
 
 # Things a government asks a platform to act on, by demand type.
-ACCOUNT_NOUNS = r"(?:accounts?|handles?|profiles?|users?)"
+ACCOUNT_NOUNS = r"(?:accounts?|handles?|profiles?)"
 CONTENT_NOUNS = (
     r"(?:posts?|tweets?|content|contents|videos?|pages?|channels?|urls?|links?|apps?|"
     r"applications|materials?|hashtags?|messages?|comments?|articles?|publications?|"
-    r"photos?|images?|groups?|reposts?|falsehoods?|statements?)"
+    r"photos?|images?|groups?|reposts?)"
 )
 # Nouns for the passive form ("posts were removed"); a singular "app was blocked" is the
 # service itself.
@@ -187,8 +187,9 @@ DEMAND_RULES: tuple[RuleRow, ...] = (
      r"\bfirst originator\b|\b(?:break|weaken) (?:its\s+)?encryption\b|\bdecrypt\w*\b"),
     ("demand", "local_presence",
      r"\blocal(?:ly)?\s+(?:[\w'’-]+\s+)?(?:representatives?|office|presence|entity|agent|"
-     r"compliance officer|grievance officer|contact)\b|\bappoint\w*\s+(?:[\w'’-]+\s+){0,4}?"
-     r"(?:representatives?|officers?|agent|entity)\b|\blegal representatives?\b|"
+     r"compliance officer|grievance officer|contact)\b|\bappoint\w*\s+(?:an?\s+|its\s+|their\s+)?"
+     r"(?:(?:local|legal|resident|formal|country|compliance|grievance|nodal|chief|official)\s+){0,2}"
+     r"(?:representatives?|officers?|agents?|entity)\b|\blegal representatives?\b|"
      r"\b(?:register|registration|licens\w+|licenc\w+)\s+(?:[\w'’-]+\s+){0,5}?(?:locally|in the country|"
      r"ott|social media (?:operations|platforms|companies))\b|\bnodal (?:contact|officer)\b|"
      r"\b(?:open|set up|establish)\w*\s+(?:an?\s+)?(?:local\s+)?office in\b|\bdigital services tax\b"),
