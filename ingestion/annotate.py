@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -262,10 +263,10 @@ FOREIGN_GOV_RE = re.compile(
 # Language
 # --------------------------------------------------------------------------------------
 def detect_language(text: str) -> str:
-    """ISO 639-1 code from langdetect on the first ~2,000 characters (seeded, so
-    deterministic); 'en' when undecidable, since most of the feed is English. langdetect
-    has no Icelandic profile, so þ/ð (used by no other language it knows) decide that."""
-    sample = text[:2000]
+    """ISO 639-1 code from langdetect (seeded, so deterministic) over the first ~1,000
+    characters; 'en' when undecidable, since most of the feed is English. langdetect has
+    no Icelandic profile, so þ/ð (used by no other language it knows) decide that."""
+    sample = text[:1000]  # enough for a stable guess; langdetect's cost grows with length
     if len(re.findall(r"[^\W\d_]", sample)) < 20:
         return "en"
     if len(re.findall(r"[þðÞÐ]", sample)) >= 3:
@@ -422,10 +423,16 @@ def _platform_is_subject(doc: Doc, sent_start: int, claim_start: int) -> bool:
     return not STRONG_GOV_RE.search(doc.text[last.end_char:claim_start])
 
 
-def _claims_from_spans(doc: Doc, in_title: bool) -> list[Claim]:
+def _sentences(doc: Doc) -> list[Span]:
+    """Sentence spans, computed once (``Span.sent`` rescans the doc on every call)."""
+    return list(doc.sents) if doc.has_annotation("SENT_START") else [doc[:]]
+
+
+def _claims_from_spans(doc: Doc, in_title: bool, sents: list[Span]) -> list[Claim]:
     claims: list[Claim] = []
+    starts = [s.start for s in sents]
     for span in doc.spans.get(CLAIMS_KEY, []):
-        sent = span.sent if doc.has_annotation("SENT_START") else doc[:]
+        sent = sents[max(0, bisect_right(starts, span.start) - 1)]
         if span.label_ == "penalty" and span.kb_id_ == "ban" and _THREAT_RE.search(span.text) \
                 and _platform_is_subject(doc, sent.start_char, span.start_char):
             continue  # the platform threatens (e.g. to pull news), not the government
@@ -496,9 +503,10 @@ def _gov_in_sentence(sent: _Sent, ments: list[Mention], text: str) -> None:
 
 def _view(doc: Doc, in_title: bool, x_known: bool = False) -> _DocView:
     mentions = _mentions(doc, in_title, x_known)
-    claims = _claims_from_spans(doc, in_title)
+    spacy_sents = _sentences(doc)
+    claims = _claims_from_spans(doc, in_title, spacy_sents)
     sents: list[_Sent] = []
-    bounds = [(s.start_char, s.end_char) for s in doc.sents] if doc.has_annotation("SENT_START") else [(0, len(doc.text))]
+    bounds = [(s.start_char, s.end_char) for s in spacy_sents]
     for start, end in bounds:
         text = doc.text[start:end]
         if not text.strip():
