@@ -250,6 +250,14 @@ FOREIGN_ACT_RE = re.compile(
     r"tribunal|gericht\w*|juez|juiz|jueza|richter|tribunale|cour|pengadilan|अदालत|कोर्ट|dómstól\w*)",
     re.I,
 )
+# Business, hack and sport cues in the feed's other languages (see NEGATIVE_CUES).
+FOREIGN_NEGATIVE_RE = re.compile(
+    r"(?:ingresos|beneficios|acciones de|resultados trimestrales|adquisici[óo]n|fusi[óo]n|hackeo|ciberataque|filtraci[óo]n|"
+    r"receita|lucro|aquisi[çc][ãa]o|vazamento|ataque hacker|umsatz|gewinn|aktie|übernahme|hackerangriff|datenleck|"
+    r"chiffre d'affaires|bénéfice|rachat|piratage|fuite de données|pendapatan|laba|saham|akuisisi|peretasan|kebocoran data|"
+    r"f[úu]tbol|fu[ßs]ball|futebol|sepak bola|partido|spiel|match de|hagnaður|tekjur|fótbolt\w*|राजस्व|मुनाफा|हैक)",
+    re.I,
+)
 FOREIGN_GOV_RE = re.compile(
     r"(?:gobierno|ministerio|ministro|ministra|regierung|ministerium|minister\w*|gouvernement|ministère|"
     r"governo|ministério|pemerintah|kementerian|menteri|सरकार|मंत्रालय|मंत्री|ríkisstjórn\w*|ráðherra|"
@@ -580,6 +588,7 @@ def _foreign_relevance(view: _DocView, title: str, text: str) -> float:
     acts = len(FOREIGN_ACT_RE.findall(title + " " + text[:3000]))
     z = (1.0 if plat else -2.0) + (0.8 if gov else 0.0) + (0.4 if country else 0.0) + min(acts, 4) * 0.4 - 1.6
     z -= 0.5 * _negative_score(title, text[:3000])
+    z -= 0.6 * min(len(FOREIGN_NEGATIVE_RE.findall(title + " " + text[:3000])), 3)
     return 1.0 / (1.0 + math.exp(-3.0 * z))
 
 
