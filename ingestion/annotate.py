@@ -17,19 +17,21 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter, defaultdict
+from bisect import bisect_right
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import lru_cache
 
 from langdetect import DetectorFactory, LangDetectException, detect
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from ingestion import gazetteer
 from ingestion.nlp import (
-    CLAIMS_KEY, COUNTRY_LABELS, GOV_LABELS, PIPELINE_VERSION, PLATFORM_LABELS, parse_count,
-    parse_jail, parse_money, ruler_only,
+    CLAIMS_KEY, COUNTRY_LABELS, GOV_LABELS, PIPELINE_VERSION, PLATFORM_LABELS, foreign_claim_matches,
+    parse_count, parse_jail, parse_money, ruler_only,
 )
 
 DetectorFactory.seed = 0  # langdetect is random unless seeded
@@ -197,6 +199,13 @@ GOV_NOUN_AFTER_RE = re.compile(
     re.I,
 )
 
+# "X" is a platform only next to these (English and the feed's other languages).
+X_CONTEXT_RE = re.compile(
+    r"musk|twitter|formerly|platform|social|posts? on|\bon X\b|\bX's\b|\bX Corp|plataforma|plateforme|plattform|"
+    r"red social|rede social|réseau social|soziale[nm]? (?:netzwerk|medien)|media sosial|ट्विटर|STF|Anatel|suspens\w+ (?:do|del|de) X\b|"
+    r"\b(?:o|el|la|le|das|der|den) X\b",
+    re.I,
+)
 PLATFORM_CONTEXT_RE = re.compile(
     r"platform|\bapps?\b|social|messag|network|\bsite\b|service|musk|formerly|twitter|tweet|\bposts?\b|"
     r"users|accounts?|store|encrypt|chat|download|online|internet|@", re.I)
@@ -221,8 +230,12 @@ WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", 
 MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september",
           "october", "november", "december")
 _MON = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
-DATE_RE = re.compile(
-    rf"\b(?:on\s+)?(?:(?P<wd>{'|'.join(WEEKDAYS)})\b|(?P<m1>{_MON})\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<y1>\d{{4}}))?|"
+_WD = "|".join(WEEKDAYS)
+# "on Friday", "late on Wednesday", "Friday night" (past events); not "Monday's coup" or
+# "the deadline approaches Sunday".
+WEEKDAY_RE = re.compile(rf"\bon\s+(?P<wd>{_WD})\b(?!['’]s)|\b(?P<wd2>{_WD})\s+(?:morning|afternoon|evening|night)\b", re.I)
+MONTHDAY_RE = re.compile(
+    rf"\b(?:(?P<m1>{_MON})\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<y1>\d{{4}}))?|"
     rf"(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<m2>{_MON})\b(?:,?\s+(?P<y2>\d{{4}}))?)",
     re.I,
 )
@@ -235,6 +248,14 @@ FOREIGN_ACT_RE = re.compile(
     r"retir\w+|eliminar|remov\w+|supprim\w+|blokir\w*|diblokir|denda|larang\w*|hapus|tutup|"
     r"ब्लॉक|प्रतिबंध|जुर्माना|रोक|हटाने|आदेश|नोटिस|bann\w*|sekt\w*|lokað\w*|loka\w*|"
     r"tribunal|gericht\w*|juez|juiz|jueza|richter|tribunale|cour|pengadilan|अदालत|कोर्ट|dómstól\w*)",
+    re.I,
+)
+# Business, hack and sport cues in the feed's other languages (see NEGATIVE_CUES).
+FOREIGN_NEGATIVE_RE = re.compile(
+    r"(?:ingresos|beneficios|acciones de|resultados trimestrales|adquisici[óo]n|fusi[óo]n|hackeo|ciberataque|filtraci[óo]n|"
+    r"receita|lucro|aquisi[çc][ãa]o|vazamento|ataque hacker|umsatz|gewinn|aktie|übernahme|hackerangriff|datenleck|"
+    r"chiffre d'affaires|bénéfice|rachat|piratage|fuite de données|pendapatan|laba|saham|akuisisi|peretasan|kebocoran data|"
+    r"f[úu]tbol|fu[ßs]ball|futebol|sepak bola|partido|spiel|match de|hagnaður|tekjur|fótbolt\w*|राजस्व|मुनाफा|हैक)",
     re.I,
 )
 FOREIGN_GOV_RE = re.compile(
@@ -250,11 +271,14 @@ FOREIGN_GOV_RE = re.compile(
 # Language
 # --------------------------------------------------------------------------------------
 def detect_language(text: str) -> str:
-    """ISO 639-1 code from langdetect on the first ~2,000 characters (seeded, so
-    deterministic); 'en' when undecidable, since most of the feed is English."""
-    sample = text[:2000]
+    """ISO 639-1 code from langdetect (seeded, so deterministic) over the first ~1,000
+    characters; 'en' when undecidable, since most of the feed is English. langdetect has
+    no Icelandic profile, so þ/ð (used by no other language it knows) decide that."""
+    sample = text[:1000]  # enough for a stable guess; langdetect's cost grows with length
     if len(re.findall(r"[^\W\d_]", sample)) < 20:
         return "en"
+    if len(re.findall(r"[þðÞÐ]", sample)) >= 3:
+        return "is"
     try:
         return detect(sample)
     except LangDetectException:
@@ -298,23 +322,30 @@ class _DocView:
     in_title: bool
 
 
-def _plausible_platform(doc: Doc, start: int, end: int, alias: str) -> bool:
-    """Ambiguous aliases ("X", "Signal", "Apple") count only near platform vocabulary."""
+def _plausible_platform(doc: Doc, start: int, end: int, alias: str, x_known: bool = False) -> bool:
+    """Ambiguous aliases ("X", "Signal", "Apple") count only near platform vocabulary.
+    ``x_known``: the article names X unambiguously elsewhere ("Elon Musk's X", "Twitter"),
+    so a bare "X" in it (or its headline) is the platform too."""
     if alias not in gazetteer.AMBIGUOUS_ALIASES:
         return True
     window = doc.text[max(0, start - 80): end + 80]
     if alias == "X":
+        if x_known:
+            return True
         # "X" needs a stronger hint: Musk, Twitter, "formerly", or "platform/social" next to it.
-        return bool(re.search(r"musk|twitter|formerly|platform|social|posts? on|\bon X\b|\bX's\b", window, re.I))
+        return bool(X_CONTEXT_RE.search(window))
     return bool(PLATFORM_CONTEXT_RE.search(window))
 
 
-def _mentions(doc: Doc, in_title: bool) -> list[Mention]:
+X_KNOWN_RE = re.compile(r"\bMusk|\bTwitter\b|\bX Corp|\bX\.com\b|\bformerly (?:known as )?Twitter|ex-Twitter|ट्विटर")
+
+
+def _mentions(doc: Doc, in_title: bool, x_known: bool = False) -> list[Mention]:
     out: list[Mention] = []
     for ent in doc.ents:
         label = ent.label_
         link = ent.ent_id_ or None
-        if label == "PLATFORM" and not _plausible_platform(doc, ent.start_char, ent.end_char, ent.text):
+        if label == "PLATFORM" and not _plausible_platform(doc, ent.start_char, ent.end_char, ent.text, x_known):
             continue
         country = gazetteer.country_of(link) if label in GOV_LABELS | COUNTRY_LABELS else None
         if label in ("GPE", "NORP") and ent.text in _name_to_iso():
@@ -324,23 +355,26 @@ def _mentions(doc: Doc, in_title: bool) -> list[Mention]:
     return out
 
 
-_NAME_TO_ISO: dict[str, str] = {}
-
-
+@lru_cache(maxsize=1)
 def _name_to_iso() -> dict[str, str]:
-    if not _NAME_TO_ISO:
-        for entry in gazetteer.countries().values():
-            for name in entry.names + entry.demonyms:
-                _NAME_TO_ISO.setdefault(name, entry.iso2)
-    return _NAME_TO_ISO
+    """Country names and demonyms -> ISO2, to link the model's own GPE/NORP entities."""
+    out: dict[str, str] = {}
+    for entry in gazetteer.countries().values():
+        for name in entry.names + entry.demonyms:
+            out.setdefault(name, entry.iso2)
+    return out
 
 
 # Words showing that a platform's own removal was done for a government.
 DIRECTIVE_RE = re.compile(
     r"\b(?:orders?|ordered|directives?|direct(?:ed|ion|ions)|demands?|demanded|requests?|requested|instruct\w*|"
-    r"comply|complied|compliance|legal demand|notices?|law|laws|government'?s?|authorities|ministry|regulator|court)\b",
+    r"comply|complied|compliance|legal demand|notices?)\b",
     re.I,
 )
+# Words that make a government ask for reinstatement ("told Facebook to restore").
+ASK_RE = re.compile(r"\b(?:ask|order|demand|direct|instruct|urg|told|tell|call|want|press|requir)\w*", re.I)
+# A negation right before a claim ("without requiring the posts to be removed").
+NEGATION_RE = re.compile(r"\b(?:without|not|never|no|nor|rather than|instead of)\b[^.;]{0,30}$", re.I)
 THREAT_CONTEXT_RE = re.compile(
     r"\b(?:penalt\w+|sanctions?|threat\w*|could|would|will|may|might|face|faces|risk\w*|if|unless|"
     r"non-?compliance|include|including|subsequent|gradual)\b",
@@ -350,7 +384,7 @@ THREAT_CONTEXT_RE = re.compile(
 PLATFORM_OUTCOMES = frozenset({"complied", "partially_complied", "refused", "challenged_in_court"})
 
 
-def _platform_acts(doc: Doc, sent, claim_start: int, claim_text: str) -> bool:
+def _platform_acts(doc: Doc, sent: Span, claim_start: int) -> bool:
     """The platform is plausibly the actor of an outcome claim: the sentence names a
     platform (or "the company/it") and the nearest named actor before the claim is not a
     non-platform organisation or a government body. "Facebook blocked accounts" without
@@ -397,16 +431,26 @@ def _platform_is_subject(doc: Doc, sent_start: int, claim_start: int) -> bool:
     return not STRONG_GOV_RE.search(doc.text[last.end_char:claim_start])
 
 
-def _claims_from_spans(doc: Doc, in_title: bool) -> list[Claim]:
+def _sentences(doc: Doc) -> list[Span]:
+    """Sentence spans, computed once (``Span.sent`` rescans the doc on every call)."""
+    return list(doc.sents) if doc.has_annotation("SENT_START") else [doc[:]]
+
+
+def _claims_from_spans(doc: Doc, in_title: bool, sents: list[Span]) -> list[Claim]:
     claims: list[Claim] = []
+    starts = [s.start for s in sents]
     for span in doc.spans.get(CLAIMS_KEY, []):
-        sent = span.sent if doc.has_annotation("SENT_START") else doc[:]
+        sent = sents[max(0, bisect_right(starts, span.start) - 1)]
         if span.label_ == "penalty" and span.kb_id_ == "ban" and _THREAT_RE.search(span.text) \
                 and _platform_is_subject(doc, sent.start_char, span.start_char):
             continue  # the platform threatens (e.g. to pull news), not the government
         if span.label_ == "outcome" and span.kb_id_ in PLATFORM_OUTCOMES \
-                and not _platform_acts(doc, sent, span.start_char, span.text):
+                and not _platform_acts(doc, sent, span.start_char):
             continue  # "the military refused to accept", "operators comply": not the platform
+        if span.label_ == "demand" and NEGATION_RE.search(doc.text[max(sent.start_char, span.start_char - 40):span.start_char]):
+            continue
+        if span.label_ == "demand" and span.kb_id_ == "restore_content" and not ASK_RE.search(sent.text):
+            continue  # the platform reinstating on its own is a reversal, not a demand
         if span.label_ == "demand" and span.kb_id_ == "throttle" and THREAT_CONTEXT_RE.search(sent.text):
             continue  # a threatened slowdown is a penalty, not the demand itself
         if span.label_ == "demand" and span.kb_id_ in ("remove_content", "withhold_accounts") \
@@ -465,11 +509,12 @@ def _gov_in_sentence(sent: _Sent, ments: list[Mention], text: str) -> None:
     sent.non_gov_actor = bool(NON_GOV_ACTOR_RE.search(text))
 
 
-def _view(doc: Doc, in_title: bool) -> _DocView:
-    mentions = _mentions(doc, in_title)
-    claims = _claims_from_spans(doc, in_title)
+def _view(doc: Doc, in_title: bool, x_known: bool = False) -> _DocView:
+    mentions = _mentions(doc, in_title, x_known)
+    spacy_sents = _sentences(doc)
+    claims = _claims_from_spans(doc, in_title, spacy_sents)
     sents: list[_Sent] = []
-    bounds = [(s.start_char, s.end_char) for s in doc.sents] if doc.has_annotation("SENT_START") else [(0, len(doc.text))]
+    bounds = [(s.start_char, s.end_char) for s in spacy_sents]
     for start, end in bounds:
         text = doc.text[start:end]
         if not text.strip():
@@ -543,6 +588,7 @@ def _foreign_relevance(view: _DocView, title: str, text: str) -> float:
     acts = len(FOREIGN_ACT_RE.findall(title + " " + text[:3000]))
     z = (1.0 if plat else -2.0) + (0.8 if gov else 0.0) + (0.4 if country else 0.0) + min(acts, 4) * 0.4 - 1.6
     z -= 0.5 * _negative_score(title, text[:3000])
+    z -= 0.6 * min(len(FOREIGN_NEGATIVE_RE.findall(title + " " + text[:3000])), 3)
     return 1.0 / (1.0 + math.exp(-3.0 * z))
 
 
@@ -588,10 +634,11 @@ def _pick_platforms(views: list[tuple[_DocView, set[int]]]) -> list[str]:
                 score[code] += w
             for key in s.companies:
                 company_score[key] += w
-    # A company stands for its main platform only when none of its products is named.
+    # A company stands for its main platform only when none of its products is named in a
+    # dispute sentence ("Meta fined" vs "Meta's Instagram was fined").
     for key, value in company_score.items():
         company = gazetteer.company_by_key(key)
-        if company and company.default_platform and not any(score[p] > 0 for p in company.platforms):
+        if company and company.default_platform and not any(score[p] >= 0.9 for p in company.platforms):
             score[company.default_platform] += value
     if not score:
         return []
@@ -639,40 +686,110 @@ def _pick_count(views: list[tuple[_DocView, set[int]]], kind: str) -> int | None
     return None
 
 
-def _pick_legal_basis(claims: list[Claim]) -> str | None:
-    order = {"provision": 0, "acronym": 1, "named_act": 2, "descriptive": 3}
-    legal = [c for c in claims if c.kind == "legal_basis"]
+def _legal_rank(c: Claim) -> tuple[int, int]:
+    """Most specific first: "Section 69A of the IT Act" > "Network Enforcement Act (NetzDG)"
+    > a named act > an acronym > "the new social media law" > a bare "section 77"."""
+    kind = c.extra.get("kind")
+    if kind == "provision":
+        rank = 0 if " of " in c.value else 5
+    elif kind == "named_act":
+        rank = 1 if "(" in c.value else 2
+    else:
+        rank = {"acronym": 3, "descriptive": 4}.get(kind, 9)
+    return rank, c.start_char
+
+
+def _pick_legal_basis(views: list[tuple[_DocView, set[int]]]) -> str | None:
+    """Legal basis from anywhere in the body (laws are cited away from the demand
+    sentence); from the headline only when it is not a title-cased "... Law" phrase."""
+    legal = []
+    for view, _ in views:
+        for c in view.claims:
+            if c.kind == "legal_basis" and not (view.in_title and c.extra.get("kind") == "named_act"):
+                legal.append(c)
     if not legal:
         return None
-    best = min(legal, key=lambda c: (order.get(c.extra.get("kind"), 9), c.start_char))
+    best = min(legal, key=_legal_rank)
     return re.sub(r"^(?:the|The)\s+", "", best.value)
 
 
+# Generic state actors written as common nouns ("the Indian government", "a federal judge").
+GENERIC_ACTOR_RE = re.compile(
+    r"\b(?:(?:central|federal|military|[A-Z][a-z]+(?:n|ese|i|ish|ian))\s+)?government\b(?:\s+of\s+[A-Z][a-z]+)?|"
+    r"\b(?:federal|high court|supreme court)\s+judge\b|"
+    r"\b(?:justice|information|communications?|interior|home|digital|it|telecom(?:munications)?|foreign)\s+minist(?:er|ry)\b|"
+    r"\b[A-Z][a-z]+\s+military\b"
+)
+# Organisations that look governmental but are not ("Anadolu Agency" is a news agency).
+NOT_GOV_ORG_RE = re.compile(r"\b(?:news agency|press|anadolu agency|associated press|reuters|agence|bbc|broadcaster)\b", re.I)
+
+
+def _gov_acronyms(text: str) -> dict[str, str]:
+    """'Pakistan Telecommunication Authority (PTA)' -> {'PTA': full form with acronym}."""
+    out = {}
+    for m in re.finditer(r"((?:[A-Z][\w&-]*\s+|of\s+|and\s+|for\s+){1,8}?[A-Z][\w&-]*)\s+\(([A-Z][A-Za-z]{1,9})\)", text):
+        out[m.group(2)] = f"{_clean_actor(m.group(1))} ({m.group(2)})"
+    return out
+
+
+_HEADLINE_VERB_RE = re.compile(r"\s+(?:Upholds|Blocks|Bans|Orders|Fines|Suspends|Confirms|Says|Asks|Warns|Threatens)$")
+
+
+def _clean_actor(name: str) -> str:
+    """Trim punctuation, articles, possessive country prefixes and headline verbs."""
+    name = re.sub(r"[()]", "", name).strip(" ,.;:'\"’")
+    name = re.sub(r"^(?:the|The)\s+", "", name)
+    name = re.sub(r"^[A-Z][a-z]+(?:'s|’s)\s+", "", name)
+    return _HEADLINE_VERB_RE.sub("", name)
+
+
 def _government_actors(views: list[tuple[_DocView, set[int]]]) -> list[str]:
+    """Named state actors in the dispute sentences: gazetteer/database bodies and
+    officials, titled persons, governmental organisations, and generic phrases such as
+    "the Indian government". Headline NER (title case confuses it) is ignored."""
     names: dict[str, None] = {}
+    acronyms: dict[str, str] = {}
     for view, keep in views:
         text = view.doc.text
+        acronyms.update(_gov_acronyms(text))
         for i in sorted(keep):
             s = view.sents[i]
+            if not (s.enforcement or s.gov >= 1.0):
+                continue
             for ent in view.doc.char_span(s.start, s.end, alignment_mode="expand").ents:
+                name = _clean_actor(ent.text)
                 if ent.label_ in GOV_LABELS:
-                    names.setdefault(ent.text, None)
+                    names.setdefault(name, None)
+                elif view.in_title:
+                    continue
                 elif ent.label_ == "PERSON" and TITLE_PREFIX_RE.search(text[max(0, ent.start_char - 50):ent.start_char]):
-                    names.setdefault(ent.text, None)
-                elif ent.label_ == "ORG" and GOV_ORG_RE.search(ent.text):
-                    names.setdefault(ent.text.removeprefix("the ").removeprefix("The "), None)
+                    names.setdefault(name, None)
+                elif ent.label_ == "ORG" and GOV_ORG_RE.search(name) and not NOT_GOV_ORG_RE.search(name) \
+                        and "," not in name:
+                    names.setdefault(name, None)
+            if not view.in_title:
+                for m in GENERIC_ACTOR_RE.finditer(s.text):
+                    if m.group(0).lower() != "government":  # bare "government" names no one
+                        names.setdefault(m.group(0), None)
+    # "PTA" + "Pakistan Telecommunication Authority" -> the text's own "Full Name (PTA)".
+    merged: dict[str, None] = {}
+    for n in names:
+        full = acronyms.get(n) or next((f for a, f in acronyms.items() if f.startswith(n + " (")), None)
+        merged.setdefault(full or n, None)
+    kept = list(merged)
     # Drop names contained in a longer kept name ("Prasad" when "Ravi Shankar Prasad" is kept).
-    kept = list(names)
-    return [n for n in kept if not any(n != o and n in o for o in kept)]
+    return [n for n in kept if not any(n != o and n.lower() in o.lower() for o in kept)]
 
 
-def _resolve_date(match: re.Match[str], published: date | None) -> date | None:
-    if match.group("wd"):
-        if not published:
-            return None
-        target = WEEKDAYS.index(match.group("wd").lower())
-        delta = (published.weekday() - target) % 7
-        return published - timedelta(days=delta)
+def _resolve_weekday(match: re.Match[str], published: date | None) -> date | None:
+    """The most recent such weekday on or before the publication date."""
+    if not published:
+        return None
+    target = WEEKDAYS.index((match.group("wd") or match.group("wd2")).lower())
+    return published - timedelta(days=(published.weekday() - target) % 7)
+
+
+def _resolve_monthday(match: re.Match[str], published: date | None) -> date | None:
     month_txt = (match.group("m1") or match.group("m2")).lower().rstrip(".")
     month = next((i + 1 for i, m in enumerate(MONTHS) if m.startswith(month_txt[:3])), None)
     day = int(match.group("d1") or match.group("d2"))
@@ -690,16 +807,15 @@ def _resolve_date(match: re.Match[str], published: date | None) -> date | None:
 
 
 def _event_date(views: list[tuple[_DocView, set[int]]], published: date | None) -> date | None:
-    """Date phrase in the first dispute sentence that has one, resolved against the
-    publication date; otherwise None (labels never guess)."""
-    for view, keep in views:
-        for i in sorted(keep):
-            s = view.sents[i]
-            if not any(c.kind in ("demand", "outcome", "penalty") for c in s.claims):
-                continue
-            m = DATE_RE.search(s.text)
-            if m:
-                resolved = _resolve_date(m, published)
+    """Date phrase in the dispute sentences that carry a demand, outcome or penalty,
+    resolved against the publication date; relative weekdays ("on Monday") first, since
+    month-day dates in those sentences are often datelines; otherwise None."""
+    sentences = [view.sents[i] for view, keep in views if not view.in_title for i in sorted(keep)
+                 if any(c.kind in ("demand", "outcome", "penalty") for c in view.sents[i].claims)]
+    for regex, resolve in ((WEEKDAY_RE, _resolve_weekday), (MONTHDAY_RE, _resolve_monthday)):
+        for s in sentences:
+            for m in regex.finditer(s.text):
+                resolved = resolve(m, published)
                 if resolved:
                     return resolved
     return None
@@ -739,10 +855,12 @@ def _fill_fields(ann: Annotation, views: list[tuple[_DocView, set[int]]], publis
         penalties.append("ban")
     ann.penalties_threatened = penalties
     outcomes = _values(claims, "outcome")
+    if "ban_lifted" in outcomes and "service_blocked" not in outcomes:
+        outcomes.append("service_blocked")  # a lifted block was in place before
     ann.outcomes = outcomes or ["unknown"]
     ann.accounts_targeted = _pick_count(views, "accounts")
     ann.posts_targeted = _pick_count(views, "posts")
-    ann.legal_basis = _pick_legal_basis(claims)
+    ann.legal_basis = _pick_legal_basis(views)
     when = _event_date(views, published)
     ann.event_date = when.isoformat() if when else None
 
@@ -780,7 +898,8 @@ def annotate_texts(nlp: Language, items: Sequence[Item], batch_size: int = 32) -
 
 
 def _annotate_english(title_doc: Doc, text_doc: Doc, title: str, text: str, pub: date | None) -> Annotation:
-    title_view, text_view = _view(title_doc, True), _view(text_doc, False)
+    x_known = bool(X_KNOWN_RE.search(title) or X_KNOWN_RE.search(text))
+    title_view, text_view = _view(title_doc, True, x_known), _view(text_doc, False, x_known)
     relevance, hits = _relevance(title_view, text_view, title, text)
     _, title_hits = _evidence(title_view)
     views = [(title_view, _dispute_sentences(title_view, title_hits)),
@@ -802,36 +921,56 @@ def _annotate_english(title_doc: Doc, text_doc: Doc, title: str, text: str, pub:
     return ann
 
 
+def _foreign_claims(doc: Doc, in_title: bool) -> list[Claim]:
+    """Multilingual lexicon claims, anchored to the sentencizer's sentences."""
+    claims = []
+    sents = list(doc.sents)
+    for kind, value, start, end in foreign_claim_matches(doc.text):
+        sent = next((s for s in sents if s.start_char <= start < s.end_char), None)
+        s_start, s_end = (sent.start_char, sent.end_char) if sent is not None else (0, len(doc.text))
+        extra = parse_money(doc.text[s_start:s_end]) or {} if value == "fine" else {}
+        claims.append(Claim(kind=kind, value=value, extra=dict(extra), sentence_start=s_start, sentence_end=s_end,
+                            quote=doc.text[s_start:s_end], confidence=0.3, start_char=start, end_char=end,
+                            in_title=in_title))
+    return claims
+
+
 def _annotate_foreign(nlp: Language, title: str, text: str, pub: date | None, language: str) -> Annotation:
-    """Non-English: only gazetteer mentions (platforms, countries, agencies) are trusted;
-    the English claim rules and NER are not run on the body."""
+    """Non-English: gazetteer mentions (platforms, countries, agencies) plus a small
+    multilingual lexicon; the English NER and claim rules are not run."""
     title_doc, text_doc = ruler_only(nlp, title), ruler_only(nlp, text)
-    # Keep mentions only: English claim patterns on foreign text would be noise.
-    for d in (title_doc, text_doc):
-        d.spans[CLAIMS_KEY] = []
-    title_view, text_view = _view(title_doc, True), _view(text_doc, False)
+    x_known = bool(X_KNOWN_RE.search(title) or X_KNOWN_RE.search(text))
+    title_view, text_view = _view(title_doc, True, x_known), _view(text_doc, False, x_known)
+    title_claims, text_claims = _foreign_claims(title_doc, True), _foreign_claims(text_doc, False)
     relevance = _foreign_relevance(text_view, title, text)
     if title_view.mentions:
         relevance = min(1.0, relevance + 0.05 * any(m.label in PLATFORM_LABELS for m in title_view.mentions))
     ann = Annotation(
         language=language, processing="ruler_only",
-        mentions=text_view.mentions, claims=[],
+        mentions=text_view.mentions, claims=text_claims,
         relevance=round(relevance, 3), is_dispute=relevance >= 0.5,
         published=pub.isoformat() if pub else None,
+        title_mentions=title_view.mentions,
     )
-    ann.title_mentions = title_view.mentions
     if ann.is_dispute:
         views = [(title_view, set(range(len(title_view.sents)))), (text_view, set(range(len(text_view.sents))))]
-        # Without English claims every sentence is "in scope"; gov words are English-only,
-        # so a country mention counts as the demanding government.
+        # Government words are matched with the multilingual list, and a country mention
+        # counts as the demanding government (no English context rules here).
         for view, _ in views:
             for s in view.sents:
                 s.gov_countries.extend(s.countries)
                 s.gov = max(s.gov, 1.0 if FOREIGN_GOV_RE.search(s.text) else 0.0)
         ann.countries = _pick_countries(views)
         ann.platforms = _pick_platforms(views)
-        ann.government_actors = [m.text for v, _ in views for m in v.mentions if m.label in GOV_LABELS][:5]
-        ann.outcomes = ["unknown"]
+        ann.government_actors = list(dict.fromkeys(
+            m.text for v, _ in views for m in v.mentions if m.label in GOV_LABELS))
+        claims = title_claims + text_claims
+        ann.demand_types = _values(claims, "demand")
+        ann.penalties_threatened = _values(claims, "penalty")
+        ann.outcomes = _values(claims, "outcome") or ["unknown"]
+        legal = re.search(r"\b(?:NetzDG|Netzwerkdurchsetzungsgesetz|Digital Services Act|DSA|Marco Civil(?: da Internet)?|"
+                          r"POFMA|UU ITE|Online Safety Act)\b", title + " " + text)
+        ann.legal_basis = legal.group(0) if legal else None
     return ann
 
 
@@ -845,17 +984,12 @@ more than also after over other some when what could while these only them just 
 where those many because according""".split())
 
 
-def _approx_date(ann: Annotation, text_hint: str, published: date | None) -> tuple[date | None, bool]:
-    """(date, exact) for clustering: publication, event date, else the most cited year."""
+def _exact_date(ann: Annotation, published: date | None) -> date | None:
     if published:
-        return published, True
+        return published
     if ann.event_date:
-        return date.fromisoformat(ann.event_date), True
-    years = Counter(_YEAR_RE.findall(text_hint))
-    if years:
-        year = int(years.most_common(1)[0][0])
-        return date(year, 7, 1), False
-    return None, False
+        return date.fromisoformat(ann.event_date)
+    return None
 
 
 def _content_words(ann: Annotation) -> set[str]:
@@ -865,18 +999,31 @@ def _content_words(ann: Annotation) -> set[str]:
     return words
 
 
+def _similarity(a: set[str], b: set[str]) -> float:
+    return len(a & b) / max(1, min(len(a), len(b)))
+
+
+def _compatible(a: Annotation, b: Annotation) -> bool:
+    """Same demanding country and at least one platform in common."""
+    return bool(a.countries and b.countries and a.countries[0] == b.countries[0]
+                and set(a.platforms) & set(b.platforms))
+
+
 def cluster_disputes(annotations: Sequence[Annotation], published_dates: Sequence[date | str | None],
                      texts: Sequence[str] | None = None, max_days: int = 120) -> list[str | None]:
     """Label dispute articles with a dispute id; non-disputes get None.
 
-    Two articles are linked when they name the same demanding country, share a platform,
-    and are close in time: within ``max_days`` when both dates are known, in the same
-    year when one date is only a year estimate, or (no date at all) when their wording
-    is similar. Linked components become one dispute (labels ``D1``, ``D2``...).
+    1. Dated articles (publication or event date) that name the same demanding country,
+       share a platform and lie within ``max_days`` of each other are linked; linked
+       components are disputes.
+    2. An undated article joins the compatible dispute whose wording is most similar,
+       preferring disputes from a year the article mentions; with no compatible dated
+       dispute it groups with compatible undated articles.
+    Labels are ``D1``, ``D2``... in order of first appearance.
     """
     n = len(annotations)
     texts = list(texts) if texts is not None else [" ".join(c.quote for c in a.claims) for a in annotations]
-    info = []
+    dates: list[date | None] = []
     for i, ann in enumerate(annotations):
         pub = published_dates[i]
         if isinstance(pub, str):
@@ -884,8 +1031,9 @@ def cluster_disputes(annotations: Sequence[Annotation], published_dates: Sequenc
                 pub = date.fromisoformat(pub[:10])
             except ValueError:
                 pub = None
-        when, exact = _approx_date(ann, texts[i], pub)
-        info.append((when, exact, _content_words(ann)))
+        dates.append(_exact_date(ann, pub))
+    words = [_content_words(a) for a in annotations]
+    years = [{int(y) for y in _YEAR_RE.findall(t)} for t in texts]
 
     parent = list(range(n))
 
@@ -895,11 +1043,36 @@ def cluster_disputes(annotations: Sequence[Annotation], published_dates: Sequenc
             x = parent[x]
         return x
 
+    def union(x: int, y: int) -> None:
+        parent[find(x)] = find(y)
+
     candidates = [i for i, a in enumerate(annotations) if a.is_dispute and a.countries]
-    for a_pos, i in enumerate(candidates):
-        for j in candidates[a_pos + 1:]:
-            if _linked(annotations[i], annotations[j], info[i], info[j], max_days):
-                parent[find(i)] = find(j)
+    dated = [i for i in candidates if dates[i]]
+    undated = [i for i in candidates if not dates[i]]
+    for pos, i in enumerate(dated):
+        for j in dated[pos + 1:]:
+            if _compatible(annotations[i], annotations[j]) and abs((dates[i] - dates[j]).days) <= max_days:
+                union(i, j)
+
+    for i in undated:
+        options = [j for j in dated if _compatible(annotations[i], annotations[j])]
+        in_years = [j for j in options if dates[j].year in years[i]]
+        # An article whose years are all far from a dispute's is about another episode.
+        near = [j for j in options if not years[i] or min(years[i]) - 1 <= dates[j].year <= max(years[i]) + 1]
+        options = in_years or near
+        if options:
+            # Score each dispute by its most similar member.
+            best: dict[int, float] = {}
+            for j in options:
+                root = find(j)
+                best[root] = max(best.get(root, 0.0), _similarity(words[i], words[j]))
+            union(i, max(best, key=best.__getitem__))
+    for pos, i in enumerate(undated):
+        if any(find(i) == find(j) for j in dated):
+            continue
+        for k in undated[pos + 1:]:
+            if not any(find(k) == find(j) for j in dated) and _compatible(annotations[i], annotations[k]):
+                union(i, k)
 
     labels: list[str | None] = [None] * n
     names: dict[int, str] = {}
@@ -908,19 +1081,3 @@ def cluster_disputes(annotations: Sequence[Annotation], published_dates: Sequenc
         names.setdefault(root, f"D{len(names) + 1}")
         labels[i] = names[root]
     return labels
-
-
-def _linked(a: Annotation, b: Annotation, ia: tuple, ib: tuple, max_days: int) -> bool:
-    if a.countries[0] != b.countries[0]:
-        return False
-    if not set(a.platforms) & set(b.platforms):
-        return False
-    (da, ea, wa), (db, eb, wb) = ia, ib
-    similarity = len(wa & wb) / max(1, min(len(wa), len(wb)))
-    if da and db:
-        gap = abs((da - db).days)
-        if ea and eb:
-            return gap <= max_days
-        return gap <= 200 or (gap <= 400 and similarity >= 0.3)
-    # No date for one side: fall back on wording.
-    return similarity >= 0.15

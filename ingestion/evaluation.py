@@ -217,7 +217,25 @@ def score(gold: Sequence[dict], pred: Sequence[dict]) -> dict:
                                        [pred[i].get(name) for i in positives])
     for name in CLUSTER_FIELDS:
         metrics[name] = pairwise_prf([g.get(name) for g in gold], [p.get(name) for p in pred])
+    # Extras (not in the targets): exact event dates, and legal bases matched loosely
+    # (one normalised string containing the other), where gold has a value.
+    metrics["event_date"] = count_accuracy([gold[i].get("event_date") for i in positives],
+                                           [pred[i].get("event_date") for i in positives])
+    metrics["legal_basis"] = count_accuracy(
+        [_norm(gold[i].get("legal_basis")) for i in positives],
+        [_loose(_norm(gold[i].get("legal_basis")), _norm(pred[i].get("legal_basis"))) for i in positives])
     return metrics
+
+
+def _norm(value: str | None) -> str | None:
+    return re.sub(r"\W+", " ", value).strip().lower() if value else None
+
+
+def _loose(gold: str | None, pred: str | None) -> str | None:
+    """The gold string when the prediction matches it loosely, else the prediction."""
+    if gold and pred and (pred in gold or gold in pred):
+        return gold
+    return pred
 
 
 def evaluate_file(path: str | Path, nlp=None, duplicate_grouper: DuplicateGrouper | None = None) -> tuple[dict, list[dict], list[dict]]:
@@ -254,6 +272,10 @@ def format_report(metrics: dict) -> str:
         m = metrics[name]
         lines.append(f"{name + ' (pairs)':<22}{m['precision']:>7.3f}{m['recall']:>7.3f}{m['f1']:>7.3f}   "
                      f"(tp {m['tp']} fp {m['fp']} fn {m['fn']})")
+    for name, how in (("event_date", "exact"), ("legal_basis", "loose")):
+        if name in metrics:
+            m = metrics[name]
+            lines.append(f"{name + ' (extra)':<22}{'':>7}{'':>7}{'':>7}   {how} {m['accuracy']:.3f} ({m['correct']}/{m['n']})")
     if metrics.get("load_errors"):
         lines.append(f"load errors: {len(metrics['load_errors'])}")
     return "\n".join(lines)

@@ -27,20 +27,21 @@ PLATFORM_ALIASES: dict[str, tuple[str, ...]] = {
         "Twitter", "twitter", "Tweeter", "X", "X.com", "X Corp", "X Corp.", "X Corporation",
         "Twitter Inc", "Twitter Inc.", "Twitter India", "X (formerly Twitter)",
         "Elon Musk's X", "Musk's X", "microblogging site", "microblogging platform",
+        "ट्विटर", "एक्स",
         "Periscope_DISABLED",  # Periscope belongs to Twitter but the corpus labels it "other"
     ),
-    "facebook": ("Facebook", "facebook", "FB", "Facebook Inc", "Facebook Inc.", "Fb"),
-    "instagram": ("Instagram", "instagram", "Insta", "IG"),
-    "whatsapp": ("WhatsApp", "Whatsapp", "whatsapp", "WHATSAPP", "Whats App"),
-    "youtube": ("YouTube", "Youtube", "youtube", "YT"),
+    "facebook": ("Facebook", "facebook", "FB", "Facebook Inc", "Facebook Inc.", "Fb", "फेसबुक"),
+    "instagram": ("Instagram", "instagram", "Insta", "IG", "इंस्टाग्राम"),
+    "whatsapp": ("WhatsApp", "Whatsapp", "whatsapp", "WHATSAPP", "Whats App", "व्हाट्सएप", "व्हाट्सऐप"),
+    "youtube": ("YouTube", "Youtube", "youtube", "YT", "यूट्यूब"),
     "google": (
         "Google", "google", "Google Search", "Google Play", "Google Play Store", "Play Store",
-        "Google Maps", "Google News", "Gmail", "Blogger", "Google Drive", "Google Docs",
+        "Google Maps", "Google News", "Gmail", "Blogger", "Google Drive", "Google Docs", "गूगल",
     ),
-    "tiktok": ("TikTok", "Tiktok", "tiktok", "Tik Tok", "Douyin", "TIKTOK"),
-    "telegram": ("Telegram", "telegram", "Telegram Messenger"),
+    "tiktok": ("TikTok", "Tiktok", "tiktok", "Tik Tok", "Douyin", "TIKTOK", "टिकटॉक"),
+    "telegram": ("Telegram", "telegram", "Telegram Messenger", "टेलीग्राम"),
     "apple": ("App Store", "Apple App Store", "iTunes", "Apple Podcasts", "iCloud", "Apple"),
-    "koo": ("Koo", "Koo App", "Koo app"),
+    "koo": ("Koo", "Koo App", "Koo app", "कू"),
     "signal": ("Signal app", "Signal messenger", "Signal Messenger", "Signal"),
     "linkedin": ("LinkedIn", "Linkedin", "linkedin"),
     "wikipedia": ("Wikipedia", "wikipedia", "Wikimedia", "Wikimedia Foundation"),
@@ -100,7 +101,7 @@ DZ|Algeria;Algérie;Argelia|Algerian|Algiers
 AD|Andorra|Andorran|Andorra la Vella
 AO|Angola|Angolan|Luanda
 AG|Antigua and Barbuda|Antiguan|St. John's
-AR|Argentina;Argentine Republic|Argentine;Argentinian;Argentinean|Buenos Aires
+AR|Argentina;Argentine Republic;Argentinien|Argentine;Argentinian;Argentinean;argentino;argentina|Buenos Aires
 AM|Armenia|Armenian|Yerevan
 AU|Australia;Commonwealth of Australia|Australian;Australians|Canberra
 AT|Austria;Österreich;Autriche|Austrian|Vienna;Wien
@@ -117,7 +118,7 @@ BT|Bhutan|Bhutanese|Thimphu
 BO|Bolivia|Bolivian|La Paz;Sucre
 BA|Bosnia and Herzegovina;Bosnia|Bosnian|Sarajevo
 BW|Botswana|Motswana;Batswana|Gaborone
-BR|Brazil;Brasil;Brésil;Brasilien|Brazilian;Brazilians;brasileño;brasileiro;brasileira|Brasília;Brasilia
+BR|Brazil;Brasil;Brésil;Brasilien|Brazilian;Brazilians;brasileño;brasileña;brasileiro;brasileira;brasileiros;brésilien;brésilienne;brasilianische;brasilianischen|Brasília;Brasilia
 BN|Brunei;Brunei Darussalam|Bruneian|Bandar Seri Begawan
 BG|Bulgaria|Bulgarian|Sofia
 BF|Burkina Faso|Burkinabe;Burkinabè|Ouagadougou
@@ -129,7 +130,7 @@ CV|Cape Verde;Cabo Verde|Cape Verdean|Praia
 CF|Central African Republic|Central African|Bangui
 TD|Republic of Chad;Tchad|Chadian|N'Djamena
 CL|Chile|Chilean|Santiago de Chile
-CN|China;People's Republic of China;PRC;Chine;Tiongkok|Chinese|Beijing;Peking
+CN|China;People's Republic of China;PRC;Chine;Tiongkok|Chinese;chino;china;chinois;chinoise;chinesische;chinês;chinesa|Beijing;Peking;Pekín;Pékin
 CO|Colombia|Colombian|Bogotá;Bogota
 KM|Comoros|Comorian|Moroni
 CG|Republic of the Congo;Congo-Brazzaville|Congolese_DISABLED|Brazzaville
@@ -154,11 +155,11 @@ SZ|Eswatini;Swaziland|Swazi|Mbabane
 ET|Ethiopia|Ethiopian;Ethiopians|Addis Ababa
 FJ|Fiji|Fijian|Suva
 FI|Finland;Suomi|Finnish|Helsinki
-FR|France;Frankreich;Francia;Prancis|French|Paris;Élysée;Elysee
+FR|France;Frankreich;Francia;Prancis;Frankrijk|French;français;française;françaises;francés;francesa;französische;französischen;francês;Prancis|Paris;Élysée;Elysee
 GA|Gabon|Gabonese|Libreville
 GM|Gambia;The Gambia|Gambian|Banjul
 GE|Republic of Georgia|Georgian_DISABLED|Tbilisi
-DE|Germany;Deutschland;Alemania;Allemagne;Alemanha;Jerman;Federal Republic of Germany|German;Germans;deutsche;deutschen;alemán;allemand|Berlin
+DE|Germany;Deutschland;Alemania;Allemagne;Alemanha;Jerman;Federal Republic of Germany;Bundesrepublik|German;Germans;deutsche;deutschen;deutscher;alemán;alemana;allemand;allemande;alemão;alemã|Berlin
 GH|Ghana|Ghanaian|Accra
 GR|Greece;Hellas|Greek|Athens
 GD|Grenada|Grenadian|St. George's
@@ -169,9 +170,9 @@ GY|Guyana|Guyanese|Georgetown
 HT|Haiti|Haitian|Port-au-Prince
 HN|Honduras|Honduran|Tegucigalpa
 HU|Hungary;Magyarország|Hungarian|Budapest
-IS|Iceland;Ísland;Islandia|Icelandic;Icelander;íslensk;íslenska;íslensku|Reykjavík;Reykjavik
-IN|India;Inde;Indien;Republic of India;भारत;हिंदुस्तान|Indian;Indians;indio;indien;indischen;भारतीय|New Delhi;नई दिल्ली
-ID|Indonesia;Indonésie;Indonesien|Indonesian;Indonesians|Jakarta
+IS|Iceland;Ísland;Íslandi;Íslands;Islandia;Islande|Icelandic;Icelander;íslensk;íslenska;íslensku;íslenskra;íslenskum;íslensks;íslenskir;íslensk stjórnvöld|Reykjavík;Reykjavik
+IN|India;Inde;Indien;Índia;Republic of India;भारत;हिंदुस्तान|Indian;Indians;indio;india;indien;indienne;indische;indischen;indiano;भारतीय|New Delhi;नई दिल्ली;दिल्ली
+ID|Indonesia;Indonésie;Indonesien|Indonesian;Indonesians;indonesio;indonésien|Jakarta
 IR|Iran;Islamic Republic of Iran|Iranian;Iranians|Tehran
 IQ|Iraq|Iraqi;Iraqis|Baghdad
 IE|Ireland;Republic of Ireland;Éire|Irish|Dublin
@@ -206,7 +207,7 @@ MT|Malta|Maltese|Valletta
 MH|Marshall Islands|Marshallese|Majuro
 MR|Mauritania|Mauritanian|Nouakchott
 MU|Mauritius|Mauritian|Port Louis
-MX|Mexico;México;Mexiko|Mexican;Mexicans|Mexico City
+MX|Mexico;México;Mexiko;Mexique|Mexican;Mexicans;mexicano;mexicana;mexicain|Mexico City;Ciudad de México
 FM|Micronesia|Micronesian|Palikir
 MD|Moldova|Moldovan|Chișinău;Chisinau
 MC|Monaco|Monégasque;Monegasque|Monaco-Ville
@@ -222,11 +223,11 @@ NL|Netherlands;Holland;Nederland;The Netherlands|Dutch|Amsterdam;The Hague
 NZ|New Zealand;Aotearoa|New Zealander;Kiwi|Wellington
 NI|Nicaragua|Nicaraguan|Managua
 NE|Niger|Nigerien|Niamey
-NG|Nigeria;Federal Republic of Nigeria|Nigerian;Nigerians|Abuja
+NG|Nigeria;Federal Republic of Nigeria;Nigéria|Nigerian;Nigerians;nigeriano;nigérian|Abuja
 MK|North Macedonia;Macedonia|Macedonian|Skopje
 NO|Norway;Norge|Norwegian|Oslo
 OM|Oman|Omani|Muscat
-PK|Pakistan|Pakistani;Pakistanis|Islamabad
+PK|Pakistan;Paquistán;Paquistão;पाकिस्तान|Pakistani;Pakistanis;paquistaní;pakistanais|Islamabad
 PW|Palau|Palauan|Ngerulmud
 PS|Palestine;State of Palestine;Palestinian Authority|Palestinian|Ramallah
 PA|Panama|Panamanian|Panama City
@@ -238,7 +239,7 @@ PL|Poland;Polska|Polish|Warsaw
 PT|Portugal|Portuguese|Lisbon;Lisboa
 QA|Qatar|Qatari|Doha
 RO|Romania|Romanian|Bucharest
-RU|Russia;Russian Federation;Rusia;Russie;Russland;Rússia|Russian;Russians|Moscow;Kremlin
+RU|Russia;Russian Federation;Rusia;Russie;Russland;Rússia;Rusland|Russian;Russians;ruso;rusa;russe;russische;russischen;russo|Moscow;Moskau;Moscú;Moscou;Kremlin
 RW|Rwanda|Rwandan|Kigali
 KN|Saint Kitts and Nevis|Kittitian|Basseterre
 LC|Saint Lucia|Saint Lucian|Castries
@@ -258,7 +259,7 @@ SB|Solomon Islands|Solomon Islander|Honiara
 SO|Somalia|Somali|Mogadishu
 ZA|South Africa|South African;South Africans|Pretoria;Cape Town
 SS|South Sudan|South Sudanese|Juba
-ES|Spain;España;Espagne;Spanien;Espanha|Spanish;español;española|Madrid
+ES|Spain;España;Espagne;Spanien;Espanha;Spanyol|Spanish;español;española;españoles;espagnol;espagnole;spanische;spanischen;espanhol|Madrid
 LK|Sri Lanka;Ceylon|Sri Lankan;Sri Lankans|Colombo;Sri Jayawardenepura Kotte
 SD|Sudan|Sudanese|Khartoum
 SR|Suriname|Surinamese|Paramaribo
@@ -274,14 +275,14 @@ TG|Togo|Togolese|Lomé;Lome
 TO|Tonga|Tongan|Nuku'alofa
 TT|Trinidad and Tobago|Trinidadian|Port of Spain
 TN|Tunisia|Tunisian|Tunis
-TR|Turkey;Türkiye;Turkiye;Turquía;Turquie;Türkei|Turkish;Turks|Ankara
+TR|Turkey;Türkiye;Turkiye;Turquía;Turquie;Türkei;Turki|Turkish;Turks;turco;turca;turque;türkische;türkischen|Ankara
 TM|Turkmenistan|Turkmen|Ashgabat
 TV|Tuvalu|Tuvaluan|Funafuti
 UG|Uganda|Ugandan;Ugandans|Kampala
 UA|Ukraine;Ucrania|Ukrainian;Ukrainians|Kyiv;Kiev
 AE|United Arab Emirates;UAE;Emirates|Emirati|Abu Dhabi
 GB|United Kingdom;UK;U.K.;Britain;Great Britain;England;Scotland;Wales;Reino Unido;Royaume-Uni|British;Briton;English_DISABLED|London;Westminster;Downing Street;Whitehall
-US|United States;United States of America;USA;U.S.;U.S.A.;US;America;Estados Unidos;États-Unis;Vereinigte Staaten;Amerika Serikat|American;Americans;estadounidense;américain|Washington;Washington D.C.;White House;Capitol Hill
+US|United States;United States of America;USA;U.S.;U.S.A.;US;EE.UU.;EEUU;America;Estados Unidos;États-Unis;Vereinigte Staaten;Amerika Serikat;EUA|American;Americans;estadounidense;norteamericano;américain;américaine;amerikanische;amerikanischen;norte-americano|Washington;Washington D.C.;White House;Capitol Hill;Casa Blanca;Maison Blanche;Weißes Haus
 UY|Uruguay|Uruguayan|Montevideo
 UZ|Uzbekistan|Uzbek|Tashkent
 VU|Vanuatu|Ni-Vanuatu|Port Vila
@@ -292,7 +293,7 @@ YE|Yemen|Yemeni|Sanaa;Sana'a
 ZM|Zambia|Zambian|Lusaka
 ZW|Zimbabwe|Zimbabwean|Harare
 HK|Hong Kong|Hongkonger|Hong Kong_DISABLED
-EU|European Union;EU;E.U.;Union européenne;Unión Europea;Europäische Union;Uni Eropa|European_DISABLED|Brussels
+EU|European Union;EU;E.U.;UE;Union européenne;Unión Europea;União Europeia;Europäische Union;Uni Eropa;Evrópusambandið;Evrópusambandsins|European_DISABLED|Brussels;Bruselas;Bruxelles;Brüssel
 """
 
 # --------------------------------------------------------------------------------------
@@ -503,6 +504,39 @@ MX|Instituto Federal de Telecomunicaciones
 AR|ENACOM
 CO|Superintendencia de Industria y Comercio
 VE|CONATEL
+RU|RKN
+RU|Federal Antimonopoly Service
+RU|Investigative Committee of Russia
+BR|ANPD
+BR|Autoridade Nacional de Proteção de Dados
+BR|Ministério da Justiça
+BR|Supremo
+DE|Bundesministerium der Justiz
+DE|BfJ
+DE|Medienanstalt
+DE|Landesmedienanstalt
+FR|Pharos
+ES|Guardia Civil
+ES|Tribunal Supremo
+ID|Kemenkominfo
+ID|Kemkominfo
+IN|Ministry of Information & Broadcasting
+NP|Nepal Telecommunications Authority
+NP|Nepal Telecommunication Authority
+ZW|POTRAZ
+SN|ARTP
+LK|Sri Lanka Telecommunications Regulatory Commission
+ET|Ethio Telecom
+CU|ETECSA
+AU|Office of the Australian Information Commissioner
+EU|European Data Protection Supervisor
+EU|EDPB
+IT|Garante per la protezione dei dati personali
+TR|KVKK
+TR|Personal Data Protection Authority
+PK|Pakistan Electronic Media Regulatory Authority
+NG|Federal Ministry of Information
+KE|Kenya Film Classification Board
 """
 
 # Well-known officials whose names clearly identify a government in dispute coverage.
@@ -552,6 +586,10 @@ ET|Abiy Ahmed
 ID|Johnny G. Plate
 ID|Budi Arie Setiadi
 ID|Meutya Hafid
+RU|Alexander Zharov
+RU|Andrei Lipov
+IN|Anurag Thakur
+ID|Rudiantara
 """
 
 
@@ -612,6 +650,9 @@ def _case_variants(name: str) -> set[str]:
     variants = {name}
     if len(name) > 3 and not name.isupper():
         variants.add(name.upper())
+    if name[:1].islower():
+        # Foreign demonyms are written in lower case ("brasileño") but start sentences too.
+        variants.add(name[:1].upper() + name[1:])
     return variants
 
 

@@ -2,12 +2,13 @@
 
 The pipeline is the small English model reduced to what the rules need:
 
-    sentencizer -> entity_ruler (gazetteer + database patterns) -> ner -> standoff_rules
+    sentencizer -> line_breaks -> entity_ruler (gazetteer + database patterns) -> ner -> standoff_rules
 
 * ``tok2vec``, ``tagger``, ``parser``, ``attribute_ruler`` and ``lemmatizer`` are excluded:
   the sm model's ``ner`` has its own internal tok2vec, and the rules below work on
   surface text, so keeping them would cost ~2x for nothing (see PERF-NOTES).
-* A rule-based ``sentencizer`` replaces the parser's sentence boundaries.
+* A rule-based ``sentencizer`` replaces the parser's sentence boundaries; ``line_breaks``
+  also starts a sentence at each line break (headlines, datelines, paragraphs).
 * The ``entity_ruler`` runs before ``ner`` so that platforms ("Twitter", which the model
   calls a PERSON), agencies and officials are fixed before the statistical model guesses.
 * ``standoff_rules`` finds claim phrases (demands, penalties, outcomes, counts, legal bases)
@@ -44,7 +45,6 @@ _EXCLUDED = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "se
 PLATFORM_LABELS = frozenset({"PLATFORM", "COMPANY"})
 GOV_LABELS = frozenset({"GOV_BODY", "OFFICIAL"})
 COUNTRY_LABELS = frozenset({"COUNTRY", "DEMONYM", "CAPITAL"})
-RULER_LABELS = PLATFORM_LABELS | GOV_LABELS | COUNTRY_LABELS
 
 
 # --------------------------------------------------------------------------------------
@@ -77,9 +77,9 @@ def build_pipeline(model_name: str = DEFAULT_MODEL, extra_patterns: Iterable[dic
 
 def ruler_only(nlp: Language, text: str) -> Doc:
     """Cheap path for text the English model cannot read: tokenizer + sentencizer +
-    gazetteer ruler + rules (no statistical NER). Used for non-English articles."""
+    gazetteer ruler (no statistical NER, no English claim rules; see FOREIGN_RULES)."""
     doc = nlp.make_doc(text)
-    for name in ("sentencizer", "line_breaks", "entity_ruler", "standoff_rules"):
+    for name in ("sentencizer", "line_breaks", "entity_ruler"):
         doc = nlp.get_pipe(name)(doc)
     return doc
 
@@ -91,7 +91,7 @@ def ruler_only(nlp: Language, text: str) -> Doc:
 P = r"@[@']*(?:s)?"  # "@@@@@@@" or "@@@@@@@'s"
 G = r"#[#']*(?:s)?"
 C = r"%[%']*(?:s)?"
-W = r"(?:(?:[\w'’-]+|\d[\d,.]*)\s+)"  # one filler word (incl. "1,178")
+W = r"(?:(?:[\w'’-]+|\d[\d,.]*),?\s+)"  # one filler word (incl. "1,178", "platform,")
 NUM_WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
     "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20,
@@ -102,11 +102,11 @@ NUMBER = rf"(?:\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?|{_NUMW})"
 SCALE = r"(?:\s*(?:million|mn|m|billion|bn|lakh|crore|thousand|k))?"
 
 # Things a government asks a platform to act on, by demand type.
-ACCOUNT_NOUNS = r"(?:accounts?|handles?|profiles?|users?)"
+ACCOUNT_NOUNS = r"(?:accounts?|handles?|profiles?)"
 CONTENT_NOUNS = (
     r"(?:posts?|tweets?|content|contents|videos?|pages?|channels?|urls?|links?|apps?|"
     r"applications|materials?|hashtags?|messages?|comments?|articles?|publications?|"
-    r"photos?|images?|groups?|reposts?|falsehoods?|statements?)"
+    r"photos?|images?|groups?|reposts?)"
 )
 # Nouns for the passive form ("posts were removed"); a singular "app was blocked" is the
 # service itself.
@@ -142,6 +142,12 @@ DEMAND_RULES: tuple[RuleRow, ...] = (
      rf"\b{CONTENT_NOUNS_PLURAL}\s+(?:{W}){{0,6}}?(?:be\s+|were\s+|was\s+|been\s+)?"
      rf"(?:blocked|withheld|removed|deleted|taken down|censored|pulled)\b"),
     ("demand", "remove_content", r"\b(?:takedown|removal)\s+(?:orders?|requests?|notices?|demands?)\b"),
+    # App-store removals: "removed WhatsApp and Threads from its App Store", "ordered the removal".
+    ("demand", "remove_content",
+     rf"\b(?:remov\w*|pull\w*|delist\w*|took down|take down|taking down)\s+(?:the\s+)?{P}(?:\s*(?:,|and)\s*{P})*\s+"
+     rf"(?:(?:apps?|applications?)\s+)?from\s+(?:(?:its|the|their)\s+)?(?:{W}){{0,2}}?{P}"),
+    ("demand", "remove_content",
+     r"\b(?:order\w*|demand\w*|request\w*|direct\w*|sought|seek\w*)\s+(?:the\s+)?(?:removal|takedown|deletion|blocking)\s+of\b"),
     ("demand", "geo_block",
      r"\bgeo-?(?:block|restrict|fenc)\w*|\b(?:only|solely) (?:for|to) users in\b|"
      r"\brestrict(?:ed|ing)? access (?:[\w'’-]+\s+){0,3}(?:within|inside) the country\b"),
@@ -167,7 +173,8 @@ DEMAND_RULES: tuple[RuleRow, ...] = (
     ("demand", "ban_service", r"\b(?:ban|sell)-?or-?(?:ban|sell)\b|\bdivest-or-ban\b|\bnationwide ban\b"),
     ("demand", "throttle",
      r"\bthrottl\w+|\bbandwidth\s+(?:reduction|restriction|limitation|cut)s?\b|"
-     r"\breduc\w+\s+(?:[\w'’-]+\s+){0,3}bandwidth\b|\bslow(?:ed|ing)?\s+down\s+(?:the\s+)?(?:speed|service|access)\b"),
+     r"\breduc\w+\s+(?:[\w'’-]+\s+){0,3}bandwidth\b|\bslow(?:ed|ing|s)?\s+down\s+(?:the\s+)?(?:speed|service|access)\b|"
+     rf"\bslow(?:ed|ing|s)?\s+(?:down\s+)?(?:access\s+to\s+)?{P}"),
     ("demand", "user_data",
      r"\b(?:hand(?:ed|ing)? over|provid\w*|disclos\w*|turn(?:ed)? over|supply|submit\w*|furnish\w*|"
      r"(?:request|demand|seek)\w*|access to)\s+(?:[\w'’-]+\s+){0,3}?(?:user data|users' data|personal data|data of|data on|"
@@ -180,8 +187,9 @@ DEMAND_RULES: tuple[RuleRow, ...] = (
      r"\bfirst originator\b|\b(?:break|weaken) (?:its\s+)?encryption\b|\bdecrypt\w*\b"),
     ("demand", "local_presence",
      r"\blocal(?:ly)?\s+(?:[\w'’-]+\s+)?(?:representatives?|office|presence|entity|agent|"
-     r"compliance officer|grievance officer|contact)\b|\bappoint\w*\s+(?:[\w'’-]+\s+){0,4}?"
-     r"(?:representatives?|officers?|agent|entity)\b|\blegal representatives?\b|"
+     r"compliance officer|grievance officer|contact)\b|\bappoint\w*\s+(?:an?\s+|its\s+|their\s+)?"
+     r"(?:(?:local|legal|resident|formal|country|compliance|grievance|nodal|chief|official)\s+){0,2}"
+     r"(?:representatives?|officers?|agents?|entity)\b|\blegal representatives?\b|"
      r"\b(?:register|registration|licens\w+|licenc\w+)\s+(?:[\w'’-]+\s+){0,5}?(?:locally|in the country|"
      r"ott|social media (?:operations|platforms|companies))\b|\bnodal (?:contact|officer)\b|"
      r"\b(?:open|set up|establish)\w*\s+(?:an?\s+)?(?:local\s+)?office in\b|\bdigital services tax\b"),
@@ -202,6 +210,8 @@ DEMAND_RULES: tuple[RuleRow, ...] = (
      r"\btransparency report\w*|\bcorrection (?:directions?|notices?|orders?)\b|\btargeted correction\b|"
      r"\bpay (?:[\w'’-]+\s+){0,3}(?:for news|publishers|news (?:outlets|organisations|organizations|media|companies))\b|"
      r"\bbargaining code\b|\bdivest\w*\b|\bsell (?:its|the) (?:[\w'’-]+\s+)?(?:operations|business|stake|app)\b|"
+     r"\btransparency (?:obligations|requirements|rules|duties)\b|\bdeceptive design\b|\bdark patterns\b|"
+     r"\badvertising repositor\w+|\bdata access for researchers\b|\baccess to (?:its\s+)?data for researchers\b|"
      r"\bunder-?report\w*|\brisk assessments?\b|\bage verification\b|\bpolitical ads? (?:ban|blackout)\b|"
      r"\bsuspend\w*\s+(?:[\w'’-]+\s+){0,2}(?:political\s+)?advertis\w+"),
 )
@@ -248,13 +258,17 @@ OUTCOME_RULES: tuple[RuleRow, ...] = (
      rf"has removed|has blocked|has withheld|has pulled)\s+(?:[\w'’-]+\s+){{0,4}}?(?:{ACCOUNT_NOUNS}|{CONTENT_NOUNS}|vpns?)\b|"
      rf"\b(?:to\s+)?appoint\w*\s+(?:a\s+)?(?:formal\s+|local\s+|legal\s+)?(?:representative|entity)\b(?=[^.]{{0,80}}\b(?:agreed|decided|announced|will|would))|"
      rf"\bagreed\s+to\b"),
+    ("outcome", "complied",
+     rf"\b(?:{CONTENT_NOUNS_PLURAL}|accounts|handles|profiles)\s+(?:{W}){{0,6}}?(?:were|was|have been|had been|has been)\s+"
+     r"(?:[\w'’-]+\s+)?(?:blocked|withheld|removed|taken down|suspended|deleted|restricted)\b[^.]{0,80}?"
+     r"\b(?:orders?|demands?|requests?|directives?|instructions|notices?)\b"),
     ("outcome", "partially_complied",
      r"\bpartial(?:ly)?\s+(?:compl\w+|block\w*)|\bfailure to provide all\b|\bonly (?:some|part) of\b|"
      r"\bsome of the (?:[\w'’-]+\s+)?(?:accounts|posts|content|demands)\b|\bnot all of\b|\bpartial compliance\b"),
     ("outcome", "refused",
      r"\brefus\w+|\bdeclin\w+\s+to\s+(?:comply|remove|block|act|follow|take)|\b(?:did not|didn't|does not|failed to|fail(?:ing|s)? to|"
      r"would not|will not|won't|has not|hasn't)\s+(?:[\w'’-]+\s+)?(?:comply|appoint|remove|block|provide|obey|hand|follow|pay|meet|implement|abide|filter|heed|address|act on|"
-     r"register|take down|cooperate)\w*|\bdefi(?:ed|ance|es)\b|\bignor(?:ed|ing)\s+(?:[\w'’-]+\s+){0,3}(?:orders?|requests?|demands?|notices?)|"
+     r"register|take down|cooperate|name|designate|delete|disclose|share|hand over|pay)\w*|\bdefi(?:ed|ance|es)\b|\bignor(?:ed|ing)\s+(?:[\w'’-]+\s+){0,3}(?:orders?|requests?|demands?|notices?)|"
      r"\breject\w*\s+(?:the\s+)?(?:[\w'’-]+\s+){0,2}(?:order|demand|request|law|code)|\bmissed (?:the\s+)?deadline|"
      r"\b(?:for|over|due to|because of|citing)\s+(?:[\w'’-]+\s+)?non-?compliance\b|\bblock(?:ed|ing)? (?:all\s+)?news\b|"
      r"\bpull(?:ed|ing)? (?:all\s+)?news\b|\bnews (?:ban|blackout)\b|\bnot comply\w*"),
@@ -266,13 +280,14 @@ OUTCOME_RULES: tuple[RuleRow, ...] = (
      r"\b(?:supreme|appeals?|high|federal) court\s+(?:[\w'’-]+\s+){0,2}?(?:upheld|upholds|uphold|rejected|dismissed|ruled|heard)\b|"
      r"\bsu(?:ed|es|ing)\s+(?:the\s+)?(?:[\w'’-]+\s+)?(?:government|state|ministry|regulator|authority)\b"),
     ("outcome", "negotiating",
-     r"\btalks\b|\bnegotiat\w+|\bmeeting\b|\bmet with\b|\bin discussions?\b|\bdiscussions with\b|\bengag\w+ with\b|"
+     r"\btalks\b|\bnegotiat\w+|\bmeeting\b|\bengagement\b|\bmet with\b|\bin discussions?\b|\bdiscussions with\b|\bengag\w+ with\b|"
      r"\bdialogue\b|\bvideo conference\b|\bconsultations?\b|\bin contact with\b|\bworking with the (?:government|authorities)\b"),
     ("outcome", "fine_imposed",
      r"\bfined\b|\bfines\s+(?:[\w'’-]+\s+){0,3}?(?:for|over)\b|\bimpos\w+\s+(?:a\s+|an\s+)?(?:[\w'’-]+\s+){0,3}?(?:fines?|penalt\w+)\b|"
      r"\bordered\s+(?:[\w'’-]+\s+){0,6}?to pay (?:a\s+)?(?:[\w'’-]+\s+)?(?:fine|penalty)\b|\bslap\w*\s+(?:[\w'’-]+\s+){0,3}?(?:fine|penalty)\b|"
      r"\b(?:fine|penalty)\s+(?:[\w'’-]+\s+){0,2}?(?:was|has been|were|had been)\s+(?:[\w'’-]+\s+)?(?:imposed|issued|levied|raised|increased)\b|"
-     r"\b(?:issued|levied)\s+(?:a\s+)?(?:[\w'’-]+\s+)?fine\b|\bfine (?:[\w'’-]+\s+)?(?:raised|increased) to\b|\bfines (?:[\w'’-]+\s+){0,4}(?:giants|platforms|companies)\b"),
+     r"\b(?:issued|levied)\s+(?:a\s+)?(?:[\w'’-]+\s+)?fine\b|\b(?:increas|rais|doubl|tripl)\w*\s+(?:the\s+)?(?:daily\s+)?fines?\b|"
+     r"\bfines?\s+imposed\b|\bupheld\s+(?:a|the)\s+(?:[\w$€£.,'’-]+\s+){0,3}?fine\b|\bfine (?:[\w'’-]+\s+)?(?:raised|increased) to\b|\bfines (?:[\w'’-]+\s+){0,4}(?:giants|platforms|companies)\b"),
     ("outcome", "service_blocked",
      rf"\b(?:blocked|suspended|banned|restricted|cut off|shut down|disrupted)\s+(?:access\s+to\s+)?(?:the\s+)?(?:{W}){{0,3}}?{P}|"
      rf"{P}(?:,\s*{P})*(?:\s*(?:,|and|or)\s*{P})*\s+(?:(?!{ACCOUNT_NOUNS}\b|{CONTENT_NOUNS}\b)[\w'’-]+\s+){{0,3}}?"
@@ -280,9 +295,13 @@ OUTCOME_RULES: tuple[RuleRow, ...] = (
      r"(?:blocked|banned|suspended|inaccessible|unavailable|disrupted|restricted|down|unreachable|shut)\b|"
      r"\b(?:access to|users of)\s+(?:[\w'’-]+\s+){0,4}?(?:was|were|has been|have been|had been|remained)\s+(?:[\w'’-]+\s+)?(?:blocked|restricted|cut|disrupted|limited)\b|"
      r"\b(?:could not|couldn't|unable to|cannot|can't)\s+(?:[\w'’-]+\s+)?access\b|"
-     r"\bblockage\b|\bbeen blocked\b|\bwent dark\b"),
+     r"\bblockage\b|\bbeen blocked\b|\bwent dark\b|"
+     r"\b(?:the|its)\s+(?:[\w'’-]+\s+)?(?:app|application|platform|service|site|network)\s+(?:was|has been|is|had been|were)\s+"
+     r"(?:being\s+)?(?:blocked|banned|suspended|shut down)\b|"
+     rf"\b(?:began|begun|started)\s+(?:blocking|restricting|cutting off)\s+(?:access\s+to\s+)?{P}"),
     ("outcome", "service_throttled",
-     r"\bthrottled\b|\bslowed (?:down\s+)?(?:access|speeds?|the service)|\bbandwidth (?:was|has been) (?:[\w'’-]+\s+)?(?:reduced|cut)\b"),
+     r"\bthrottled\b|\bslowed (?:down\s+)?(?:access|speeds?|the service)|\bbandwidth (?:was|has been) (?:[\w'’-]+\s+)?(?:reduced|cut)\b|"
+     rf"\b(?:slowed|(?:began|begun|started)\s+slowing)\s+(?:down\s+)?(?:access\s+to\s+)?{P}"),
     ("outcome", "staff_arrested",
      r"\b(?:arrested|detained|jailed)\s+(?:[\w'’-]+\s+){0,5}?(?:executive|employee|staff|representative|founder|ceo|head|manager|chief)\w*\b|"
      r"\b(?:executive|employee|representative|founder|ceo|manager|chief)\w*\s+(?:[\w'’-]+\s+){0,6}?(?:was|were|has been|had been)\s+"
@@ -313,8 +332,64 @@ LEGAL_RULES: tuple[tuple[str, str, str, int], ...] = (
     ("legal_basis", "descriptive",
      r"\b(?:the\s+)?(?:country's|nation's|new|\d{4}|controversial|national|recent)\s+(?:[\w-]+\s+){0,2}?"
      r"(?:social media|internet|media|online|fake news|cyber(?:security|crime)?|data protection|information technology)\s+"
-     r"(?:law|legislation|rules|regulations|act)\b(?:\s+on\s+(?:[\w-]+\s+){0,3}?(?:transparency|content|safety))?", re.I),
+     r"(?:law|legislation|rules|regulations|act)\b(?:\s+on\s+(?:[\w-]+\s+){0,3}?(?:transparency|content|safety))?|"
+     r"\b(?:the\s+)?(?:country's|nation's|new|national)\s+law\s+on\s+(?:internet|online|social media|digital|media|content)"
+     r"(?:\s+[\w-]+)?", re.I),
 )
+
+# Non-English articles: a small multilingual lexicon (es, pt, de, fr, id, hi, is) for the
+# main vocabulary values. It runs on raw text; the annotator gives these claims a low
+# confidence. Stems are used on purpose: no lemmatizer is available for these languages.
+_F_ACCOUNTS = r"(?:cuentas|contas|konten|comptes|akun|खातों|खाते|हैंडल|reikning\w*|aðgang\w*)"
+_F_CONTENT = (r"(?:contenidos?|publicaciones|mensajes|v[ií]deos|conte[uú]dos?|publica[çc][õo]es|postagens|inhalte?n?|"
+              r"beitr[äa]ge|contenus?|publications|messages|konten|unggahan|सामग्री|पोस्ट|efni\w*|færsl\w*)")
+_F_BLOCK = r"bloque\w*|suspend\w*|suspens\w+|sperr\w*|bloqu\w+|blokir\w*|diblokir|ब्लॉक|loka\w*|lokað\w*"
+_F_DELETE = (r"elimin\w+|retir\w+|remov\w+|borr\w+|l[öo]sch\w*|entfern\w*|supprim\w+|hapus\w*|menghapus|dihapus|"
+             r"हटा\S*|fjarlæg\w*")
+FOREIGN_RULES: tuple[RuleRow, ...] = (
+    ("demand", "withhold_accounts",
+     rf"(?:{_F_BLOCK})\s+(?:\S+\s+){{0,4}}?{_F_ACCOUNTS}|{_F_ACCOUNTS}\s+(?:\S+\s+){{0,3}}?(?:{_F_BLOCK})"),
+    ("demand", "remove_content",
+     rf"(?:{_F_DELETE})\s+(?:\S+\s+){{0,4}}?{_F_CONTENT}|{_F_CONTENT}\s+(?:\S+\s+){{0,3}}?(?:{_F_DELETE})"),
+    ("demand", "ban_service",
+     r"(?:bloqueo|bloquear|bloqueio|suspensi[óo]n|suspens[ãa]o|suspender|sperrung|verbot|blocage|bloquer|interdiction|"
+     r"interdire|pemblokiran|memblokir|प्रतिबंध|बैन|bann\w*|lokun|loka á)"),
+    ("demand", "local_presence",
+     r"(?:representante legal|representante no pa[ií]s|zustellungsbevollm[äa]chtigt\w*|repr[ée]sentant l[ée]gal|perwakilan|"
+     r"स्थानीय प्रतिनिधि|fulltrú\w*)"),
+    ("demand", "user_data",
+     r"(?:datos de (?:los )?usuarios|dados (?:de|dos) usu[aá]rios|nutzerdaten|donn[ée]es (?:des|d'|personnelles)|data pengguna|"
+     r"उपयोगकर्ता डेटा|notendagögn\w*)"),
+    ("penalty", "fine",
+     r"(?:multas?\b|bu[ßs]geld\w*|geldstrafe\w*|amendes?\b|denda|जुर्माना|sekt\w*)"),
+    ("penalty", "jail_term", r"(?:prisi[óo]n|c[áa]rcel|pris[ãa]o|haftstrafe|gef[äa]ngnis|emprisonnement|penjara|जेल|fangelsi)"),
+    ("outcome", "fine_imposed",
+     r"(?:impuso una multa|multó|multou|aplicou (?:uma )?multa|verh[äa]ngt\w*|a inflig[ée]|condamn[ée]e? [àa] une amende|"
+     r"menjatuhkan denda|जुर्माना लगाया|sektað\w*)"),
+    ("outcome", "service_blocked",
+     r"(?:fue bloquead\w|ha sido bloquead\w|foi bloquead\w|est[áa] bloquead\w|wurde gesperrt|ist gesperrt|a [ée]t[ée] bloqu[ée]|"
+     r"telah diblokir|diblokir|ब्लॉक कर दिया|lokað)"),
+    ("outcome", "ban_lifted",
+     r"(?:levant\w+ (?:el|o|la) (?:bloqueo|bloqueio|suspensi[óo]n|suspens[ãa]o)|desbloque\w+|aufgehoben|lev[ée]e? (?:du|de la) "
+     r"(?:blocage|suspension)|dibuka kembali|प्रतिबंध हटा)"),
+    ("outcome", "challenged_in_court",
+     r"(?:recurri\w+|apel\w+|recorr\w+|klage|klagt|einspruch|recours|faz appel|a fait appel|menggugat|गुहार|चुनौती)"),
+    ("outcome", "complied",
+     r"(?:cumpli[óo]|acat\w+ (?:a|la) (?:orden|decis[ãa]o|ordem)|cumpriu|kam (?:der )?(?:anordnung|aufforderung) nach|"
+     r"s'est conform[ée]|a obtemp[ée]r[ée]|mematuhi|आदेश का पालन किया)"),
+    ("outcome", "refused",
+     r"(?:se neg[óo]|neg[óo]|recus\w+|weigert\w*|verweiger\w*|refus\w+|menolak|इनकार|neitað\w*)"),
+)
+FOREIGN: list["_Rule"] = []
+
+
+def foreign_claim_matches(text: str) -> list[tuple[str, str, int, int]]:
+    """(kind, value, start, end) for the multilingual lexicon, in text order."""
+    if not FOREIGN:
+        FOREIGN.extend(_compile(FOREIGN_RULES))
+    found = [(r.kind, r.value, m.start(), m.end()) for r in FOREIGN for m in r.regex.finditer(text)]
+    return sorted(found, key=lambda x: x[2])
+
 
 # Words that look like a legal basis but are not one (sentence-initial capitals etc.).
 _LEGAL_STOP = re.compile(

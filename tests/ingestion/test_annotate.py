@@ -211,8 +211,10 @@ def test_non_english_is_marked_and_keeps_gazetteer_matches(nlp):
     assert ann.language == "es" and ann.processing == "ruler_only"
     assert any(m.label == "PLATFORM" and m.link == "telegram" for m in ann.mentions)
     assert any(m.label == "COUNTRY" and m.link == "BR" for m in ann.mentions)
-    assert not ann.claims  # English claim rules are not run on Spanish text
+    # English claim rules are not run; only the low-confidence multilingual lexicon.
+    assert ann.claims and all(c.confidence <= 0.3 for c in ann.claims)
     assert ann.is_dispute and ann.platforms == ["telegram"] and ann.countries == ["BR"]
+    assert "ban_service" in ann.demand_types and "fine" in ann.penalties_threatened
 
 
 def test_ambiguous_x_needs_platform_context(nlp):
@@ -252,3 +254,27 @@ def test_cluster_disputes_by_country_platform_and_time():
     assert labels[3] not in (None, labels[0])
     assert labels[4] not in (None, labels[0], labels[3])
     assert labels[5] is None
+
+
+def test_gazetteer_tables_are_consistent():
+    from ingestion import gazetteer
+
+    table = gazetteer.countries()
+    assert len(table) >= 190 and "EU" in table
+    for iso2, entry in table.items():
+        assert len(iso2) == 2 and iso2.isupper() and entry.names, iso2
+    assert all(iso2 in table for iso2, _ in gazetteer.gov_bodies())
+    assert all(iso2 in table for iso2, _ in gazetteer.officials())
+    assert gazetteer.country_of("IN:actor:3") == "IN" and gazetteer.country_of("twitter") is None
+    links = {(p["pattern"], p["label"]): p["id"] for p in gazetteer.entity_patterns()}
+    assert links[("Roskomnadzor", "GOV_BODY")] == "RU"
+    assert links[("European Commission", "GOV_BODY")] == "EU"
+    assert links[("Elon Musk's X", "PLATFORM")] == "twitter"
+    assert links[("ByteDance", "COMPANY")] == "bytedance"
+
+
+def test_empty_and_malformed_items_do_not_fail(nlp):
+    anns = annotate_texts(nlp, [("", "", None), (None, None, "not-a-date"), ("   ", "\n\n", None)])
+    assert [a.is_dispute for a in anns] == [False, False, False]
+    assert cluster_disputes(anns, [None, None, None]) == [None, None, None]
+    assert annotate_texts(nlp, []) == []
