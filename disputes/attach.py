@@ -166,74 +166,102 @@ def _same_sentence(claims, claim, kind):
     return next((c for c in claims if c.kind == kind and c.sentence_start == claim.sentence_start), None)
 
 
-def _propose_facts(article, dispute: Dispute, fields: dict, when) -> None:
-    claims = list(article.claims.filter(confidence__gte=MIN_CLAIM_CONFIDENCE, in_title=False))
-    platform_actor = dispute.party_roles.filter(role=DisputeParty.Role.TARGETED).first()
-    target = platform_actor.actor if platform_actor else None
-    demanding = dispute.party_roles.filter(role=DisputeParty.Role.DEMANDING).first()
-    made_by = demanding.actor if demanding else None
-    demands: list[Demand] = []
-
+def _best_claims(claims, kind: str, values) -> dict[str, object]:
+    """For each value the annotator decided on, the clearest sentence that states it."""
+    best = {}
     for claim in claims:
-        if claim.kind != "demand" or claim.value not in Demand.Type.values:
-            continue
-        count = _same_sentence(claims, claim, "count")
-        legal = _same_sentence(claims, claim, "legal_basis")
-        accounts = items = None
-        if count is not None:
-            number = (count.extra or {}).get("number")
-            if count.value == "accounts":
-                accounts = number
-            else:
-                items = number
-        demand = Demand.objects.filter(claim=claim).first()
+        if claim.kind == kind and claim.value in values:
+            if claim.value not in best or claim.confidence > best[claim.value].confidence:
+                best[claim.value] = claim
+    return best
+
+
+def _fact_for(model, dispute, claim, value_field: str, value):
+    """An existing fact this claim already backs, or one of the same kind in the dispute.
+
+    A decided one (confirmed or rejected) of the same kind stops a new proposal;
+    a candidate collects the evidence of every article that reports it.
+    """
+    fact = model.objects.filter(claim=claim).first()
+    if fact is None:
+        fact = model.objects.filter(dispute=dispute, **{value_field: value}).order_by("pk").first()
+    return fact
+
+
+def _propose_facts(article, dispute: Dispute, fields: dict, when) -> None:
+    """One candidate per demand type and per outcome the article reports, with its quote.
+
+    Only what the annotator decided for the whole article (its fields) is proposed;
+    each is evidenced by the most confident sentence stating it.
+    """
+    claims = list(article.claims.filter(confidence__gte=MIN_CLAIM_CONFIDENCE, in_title=False))
+    roles = list(dispute.party_roles.select_related("actor"))
+    target = next((p.actor for p in roles if p.role == DisputeParty.Role.TARGETED), None)
+    made_by = next((p.actor for p in roles if p.role == DisputeParty.Role.DEMANDING), None)
+    accounts, items = fields.get("accounts_targeted"), fields.get("posts_targeted")
+    demand_types = [t for t in fields.get("demand_types") or [] if t in Demand.Type.values]
+
+    demands: list[Demand] = []
+    for demand_type, claim in _best_claims(claims, "demand", demand_types).items():
+        demand = _fact_for(Demand, dispute, claim, "demand_type", demand_type)
         if demand is None:
+            counted = demand_type == Demand.Type.WITHHOLD_ACCOUNTS or len(demand_types) == 1
+            legal = _same_sentence(claims, claim, "legal_basis")
             demand = Demand.objects.create(
                 claim=claim,
                 dispute=dispute,
-                demand_type=claim.value,
+                demand_type=demand_type,
                 made_by=made_by,
                 made_to=target,
-                accounts_targeted=accounts if isinstance(accounts, int) and accounts >= 0 else None,
-                items_targeted=items if isinstance(items, int) and items >= 0 else None,
+                accounts_targeted=accounts if counted and isinstance(accounts, int) and accounts >= 0 else None,
+                items_targeted=items if counted and isinstance(items, int) and items >= 0 else None,
                 legal_basis=(legal.value if legal else fields.get("legal_basis") or "")[:300],
                 review_state=ReviewState.CANDIDATE,
                 date=when,
             )
-            Evidence.objects.create(dispute=dispute, demand=demand, **_quote_fields(article, claim))
+        if demand.review_state == ReviewState.CANDIDATE:
+            _evidence_once(dispute=dispute, demand=demand, article=article, claim=claim)
         demands.append(demand)
 
-    for claim in claims:
-        if claim.kind != "penalty" or not demands:
+    open_demands = [d for d in demands if d.review_state == ReviewState.CANDIDATE]
+    penalties = [p for p in fields.get("penalties_threatened") or [] if p in Penalty.Kind.values]
+    for kind, claim in _best_claims(claims, "penalty", penalties).items():
+        if not open_demands:
+            break
+        # The threat backs the nearest demand stated before it (or the first one).
+        before = [d for d in open_demands if d.claim and d.claim.article_id == article.pk
+                  and d.claim.sentence_start <= claim.sentence_start]
+        demand = before[-1] if before else open_demands[0]
+        if demand.penalties.filter(kind=kind).exists():
             continue
-        # The threat answers the nearest demand stated before it (or the first one).
-        before = [d for d in demands if d.claim and d.claim.sentence_start <= claim.sentence_start]
-        demand = before[-1] if before else demands[0]
         amount = _decimal((claim.extra or {}).get("amount"))
         currency = ((claim.extra or {}).get("currency") or "")[:3] if amount is not None else ""
-        Penalty.objects.get_or_create(
-            demand=demand,
-            kind=claim.value if claim.value in Penalty.Kind.values else Penalty.Kind.OTHER,
-            description=claim.quote[:500],
-            defaults={"amount": amount if currency else None, "currency": currency},
+        Penalty.objects.create(
+            demand=demand, kind=kind, description=claim.quote[:500],
+            amount=amount if currency else None, currency=currency,
         )
 
-    for claim in claims:
-        if claim.kind != "outcome" or claim.value not in Outcome.Kind.values:
-            continue
-        if Outcome.objects.filter(claim=claim).exists():
-            continue
-        outcome = Outcome.objects.create(
-            claim=claim,
-            dispute=dispute,
-            kind=claim.value,
-            demand=demands[0] if len(demands) == 1 else None,
-            actor=target,
-            details=claim.quote[:2000],
-            review_state=ReviewState.CANDIDATE,
-            date=when,
-        )
-        Evidence.objects.create(dispute=dispute, outcome=outcome, **_quote_fields(article, claim))
+    outcomes = [o for o in fields.get("outcomes") or [] if o in Outcome.Kind.values]
+    for kind, claim in _best_claims(claims, "outcome", outcomes).items():
+        outcome = _fact_for(Outcome, dispute, claim, "kind", kind)
+        if outcome is None:
+            outcome = Outcome.objects.create(
+                claim=claim,
+                dispute=dispute,
+                kind=kind,
+                demand=demands[0] if len(demands) == 1 else None,
+                actor=target,
+                details=claim.quote[:2000],
+                review_state=ReviewState.CANDIDATE,
+                date=when,
+            )
+        if outcome.review_state == ReviewState.CANDIDATE:
+            _evidence_once(dispute=dispute, outcome=outcome, article=article, claim=claim)
+
+
+def _evidence_once(*, dispute, article, claim, **fact) -> None:
+    if not Evidence.objects.filter(dispute=dispute, article=article, **fact).exists():
+        Evidence.objects.create(dispute=dispute, **fact, **_quote_fields(article, claim))
 
 
 def _decimal(value) -> Decimal | None:

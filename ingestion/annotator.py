@@ -9,6 +9,7 @@ import logging
 import re
 from collections.abc import Iterable, Sequence
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Max
 
@@ -68,7 +69,7 @@ def get_pipeline():
     stamp = _actors_stamp()
     if _pipeline is None or stamp != _pipeline_stamp:
         log.info("Building the spaCy pipeline (actors changed or first use)")
-        _pipeline = build_pipeline(extra_patterns=actor_patterns())
+        _pipeline = build_pipeline(settings.SPACY_MODEL, extra_patterns=actor_patterns())
         _pipeline_stamp = stamp
     return _pipeline
 
@@ -112,6 +113,7 @@ def annotation_store(*, article: Article, annotation: Annotation, index=None, pl
             "fields": {**annotation.fields(), "published": _iso(annotation.published)},
         },
     )
+    article.annotation = stored  # attach() reads it next: no second query
     article.mentions.all().delete()
     Mention.objects.bulk_create(
         Mention(
@@ -127,23 +129,36 @@ def annotation_store(*, article: Article, annotation: Annotation, index=None, pl
         )
         for m in [*annotation.title_mentions, *annotation.mentions]
     )
-    kept = []
+    # Claims keep their rows (candidate facts point at them): update in place,
+    # add the new ones, drop the ones no longer found that nothing refers to.
+    existing = {(c.kind, c.value, c.in_title, c.sentence_start): c for c in article.claims.all()}
+    found = {}
     for c in annotation.claims:
-        claim, _ = Claim.objects.update_or_create(
-            article=article,
-            kind=c.kind,
-            value=c.value[:300],
-            in_title=c.in_title,
-            sentence_start=c.sentence_start,
-            defaults={
-                "extra": c.extra,
-                "sentence_end": c.sentence_end,
-                "quote": c.quote,
-                "confidence": max(0.0, min(1.0, c.confidence)),
-            },
-        )
-        kept.append(claim.pk)
-    article.claims.exclude(pk__in=kept).filter(demand__isnull=True, outcome__isnull=True).delete()
+        found[(c.kind, c.value[:300], c.in_title, c.sentence_start)] = c
+    to_create, to_update = [], []
+    for key, c in found.items():
+        values = {
+            "extra": c.extra,
+            "sentence_end": c.sentence_end,
+            "quote": c.quote,
+            "confidence": max(0.0, min(1.0, c.confidence)),
+        }
+        claim = existing.pop(key, None)
+        if claim is None:
+            kind, value, in_title, sentence_start = key
+            to_create.append(
+                Claim(article=article, kind=kind, value=value, in_title=in_title, sentence_start=sentence_start, **values)
+            )
+        elif any(getattr(claim, name) != value for name, value in values.items()):
+            for name, value in values.items():
+                setattr(claim, name, value)
+            to_update.append(claim)
+    Claim.objects.bulk_create(to_create)
+    Claim.objects.bulk_update(to_update, ["extra", "sentence_end", "quote", "confidence"])
+    if existing:
+        Claim.objects.filter(
+            pk__in=[c.pk for c in existing.values()], demand__isnull=True, outcome__isnull=True
+        ).delete()
     return stored
 
 
@@ -170,11 +185,13 @@ def articles_annotate(*, article_ids: Sequence[int], attach: bool = True) -> lis
     nlp = get_pipeline()
     annotations = annotate_texts(nlp, [(a.title, a.text, a.published) for a in articles])
     index, platform_actors = _actor_index(), _platform_actors()
-    for article, annotation in zip(articles, annotations):
-        annotation_store(article=article, annotation=annotation, index=index, platform_actors=platform_actors)
-        if attach:
-            article_attach(article=article)
-    Article.objects.filter(pk__in=[a.pk for a in articles]).update(status=Article.Status.ANNOTATED)
+    # One transaction per batch: a commit per article would cost more than its writes.
+    with transaction.atomic():
+        for article, annotation in zip(articles, annotations):
+            annotation_store(article=article, annotation=annotation, index=index, platform_actors=platform_actors)
+            if attach:
+                article_attach(article=article)
+        Article.objects.filter(pk__in=[a.pk for a in articles]).update(status=Article.Status.ANNOTATED)
     return [a.pk for a in articles]
 
 
