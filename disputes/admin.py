@@ -50,8 +50,8 @@ class CountryFilter(admin.SimpleListFilter):
 
     def lookups(self, request, model_admin):
         codes = (
-            model_admin.get_queryset(request)
-            .exclude(**{self.field: ""})
+            model_admin.model._default_manager.exclude(**{self.field: ""})
+            .order_by()
             .values_list(self.field, flat=True)
             .distinct()
         )
@@ -291,6 +291,12 @@ class DisputeAdmin(MergeMixin, SimpleHistoryAdmin):
             )
             .prefetch_related("party_roles__actor")
         )
+
+    def get_fieldsets(self, request, obj=None):
+        # A candidate is judged by its reporting: show it first, open.
+        if obj is not None and obj.review_state == ReviewState.CANDIDATE:
+            return [("Reporting that proposed it", {"fields": ["reporting"]}), *self.fieldsets[:-1]]
+        return self.fieldsets
 
     def get_list_display(self, request):
         return self.queue_display if _in_review_queue(request) else self.list_display
