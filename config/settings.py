@@ -76,6 +76,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "disputes.tokens.ApiTokenMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "config.middleware.ContentSecurityPolicyMiddleware",
@@ -225,6 +226,13 @@ CELERY_TIMEZONE = TIME_ZONE
 # Standoff
 # The shared folder holds the labelled corpus and the transparency-report data.
 STANDOFF_SHARED_DIR = Path(os.environ.get("STANDOFF_SHARED_DIR", BASE_DIR.parent / "shared"))
+
+# Rows per CSV/JSON export and per API page: visitors, and signed-in researchers
+# (session or API token).
+EXPORT_LIMIT_ANONYMOUS = envint("EXPORT_LIMIT_ANONYMOUS", 2000)
+EXPORT_LIMIT_USER = envint("EXPORT_LIMIT_USER", 100000)
+API_PAGE_SIZE_MAX_ANONYMOUS = 100
+API_PAGE_SIZE_MAX_USER = 1000
 
 # /health/ thresholds (seconds); a newest-article age of 0 means "do not check".
 HEALTH_BEAT_MAX_AGE = envint("HEALTH_BEAT_MAX_AGE", 180)

@@ -1050,3 +1050,34 @@ class ShutdownEvent(models.Model):
             return days, dispute.review_state != ReviewState.CONFIRMED, dispute.pk
 
         return min(self.matching_disputes(), key=distance, default=None)
+
+
+# Researchers' API tokens ---------------------------------------------------------------
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(revoked_at__isnull=True)
+
+
+class ApiToken(models.Model):
+    """A researcher's key to the API, with the higher limits of a signed-in user.
+
+    Only a hash is stored: the token is shown once, when it is made.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100, help_text="What it is for, e.g. “thesis scraper”.")
+    prefix = models.CharField(max_length=8, help_text="The first characters, to tell tokens apart.")
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"
