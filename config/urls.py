@@ -7,5 +7,6 @@ admin.site.index_title = "Curate disputes, actors and evidence"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/", include("disputes.api_urls")),
     path("", include("disputes.urls")),
 ]

@@ -1,0 +1,124 @@
+"""Server-side SVG charts: geometry computed here, drawn by partials/chart.html.
+
+Every chart keeps its numbers as a table so that screen readers and people who
+prefer figures to bars get the same facts.
+"""
+
+from dataclasses import dataclass, field
+
+# Okabe–Ito: distinguishable with the common colour-vision deficiencies.
+PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000",
+           "#999999", "#882255", "#44AA99"]
+
+WIDTH, HEIGHT = 640, 260
+LEFT, RIGHT, TOP, BOTTOM = 44, 12, 12, 44
+
+
+@dataclass
+class Segment:
+    series: str
+    value: int
+    y: float
+    height: float
+    color: str
+
+
+@dataclass
+class Column:
+    label: str
+    total: int
+    x: float
+    label_x: float
+    segments: list[Segment] = field(default_factory=list)
+
+
+@dataclass
+class Chart:
+    slug: str
+    title: str
+    unit: str
+    columns: list[Column]
+    legend: list[tuple[str, str]]  # (series label, colour)
+    ticks: list[tuple[float, int]]  # (y, value)
+    bar_width: float
+    series: list[str]
+    table: list[tuple[str, list[int], int]]  # (column label, values per series, total)
+    width: int = WIDTH
+    height: int = HEIGHT
+    baseline: float = HEIGHT - BOTTOM
+    left: int = LEFT
+    rotate_labels: bool = False
+
+    @property
+    def label_y(self) -> float:
+        return self.baseline + 16
+
+    @property
+    def tick_x(self) -> int:
+        return LEFT - 6
+
+    @property
+    def grid_right(self) -> int:
+        return WIDTH - RIGHT
+
+    @property
+    def empty(self) -> bool:
+        return not self.columns
+
+
+def _nice_max(value: int) -> int:
+    if value <= 5:
+        return max(value, 1)
+    step = 10 ** (len(str(value)) - 1)
+    for factor in (1, 2, 2.5, 5, 10):
+        top = int(step * factor)
+        if top >= value:
+            return top
+    return value
+
+
+def stacked_columns(
+    slug: str, title: str, data: dict[str, dict[str, int]], labels: dict[str, str], unit: str = ""
+) -> Chart:
+    """Columns (e.g. years) each stacked by series (e.g. demand types).
+
+    `data` maps column label -> series key -> count; `labels` names the series keys
+    and fixes their order.
+    """
+    series = [key for key in labels if any(row.get(key) for row in data.values())]
+    colors = {key: PALETTE[i % len(PALETTE)] for i, key in enumerate(series)}
+    totals = {col: sum(row.values()) for col, row in data.items()}
+    top = _nice_max(max(totals.values(), default=0))
+    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+    n = max(len(data), 1)
+    slot = plot_w / n
+    bar_w = max(min(slot * 0.7, 48), 2)
+    columns = []
+    for i, (label, row) in enumerate(data.items()):
+        x = LEFT + i * slot + (slot - bar_w) / 2
+        column = Column(label=label, total=totals[label], x=round(x, 1), label_x=round(x + bar_w / 2, 1))
+        y = HEIGHT - BOTTOM
+        for key in series:
+            value = row.get(key, 0)
+            if not value:
+                continue
+            h = plot_h * value / top
+            y -= h
+            column.segments.append(Segment(labels[key], value, round(y, 1), round(h, 1), colors[key]))
+        columns.append(column)
+    ticks = [(round(HEIGHT - BOTTOM - plot_h * f, 1), round(top * f)) for f in (0, 0.25, 0.5, 0.75, 1)]
+    ticks = list(dict((value, (y, value)) for y, value in ticks).values())
+    table = [(label, [row.get(key, 0) for key in series], totals[label]) for label, row in data.items()]
+    return Chart(
+        slug=slug,
+        title=title,
+        unit=unit,
+        columns=columns,
+        legend=[(labels[key], colors[key]) for key in series],
+        ticks=ticks,
+        bar_width=round(bar_w, 1),
+        series=[labels[key] for key in series],
+        table=table,
+        # Long labels on narrow columns would overlap: slant them.
+        rotate_labels=max((len(c) for c in data), default=0) * 6.5 > slot,
+    )

@@ -1,0 +1,93 @@
+"""Every query parameter of the public pages goes through one of these forms."""
+
+from django import forms
+from django.utils.html import format_html, format_html_join
+
+from .countries import COUNTRY_CHOICES
+from .models import DemandType, DisputeStatus, OutcomeKind, Platform
+
+SORTS = [("", "Newest first"), ("oldest", "Oldest first"), ("title", "Title"), ("country", "Country")]
+
+
+class FastSelect(forms.Select):
+    """A <select> rendered in Python: the template-per-option widget costs
+    milliseconds on lists of countries, and the list page is rendered often."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        attrs = self.build_attrs(self.attrs, attrs)
+        value = "" if value is None else str(value)
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            ((v, " selected" if str(v) == value else "", label) for v, label in self.choices),
+        )
+        attr_html = format_html_join("", ' {}="{}"', ((k, v) for k, v in attrs.items() if v not in (None, False)))
+        return format_html('<select name="{}"{}>{}</select>', name, attr_html, options)
+
+
+def _choice(label: str, choices, **kwargs) -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=label, required=False, choices=[("", "Any")] + list(choices), widget=FastSelect, **kwargs
+    )
+
+
+class DisputeFilterForm(forms.Form):
+    q = forms.CharField(label="Text", required=False, max_length=200, widget=forms.TextInput(attrs={"type": "search"}))
+    country = _choice("Country", COUNTRY_CHOICES)
+    platform = _choice("Platform", Platform.choices)
+    demand_type = _choice("Demand", DemandType.choices)
+    outcome = _choice("Outcome", OutcomeKind.choices)
+    status = _choice("Status", DisputeStatus.choices)
+    topic = forms.SlugField(label="Topic", required=False, max_length=40, widget=FastSelect)
+    actor = forms.SlugField(required=False, max_length=200, widget=forms.HiddenInput)
+    date_from = forms.DateField(label="Started from", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label="Started until", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    sort = forms.ChoiceField(label="Sort", required=False, choices=SORTS, widget=FastSelect)
+    page = forms.IntegerField(required=False, min_value=1, max_value=1_000_000, widget=forms.HiddenInput)
+
+    def __init__(self, *args, countries=None, topics=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Validation accepts every country code; the menu offers those with disputes.
+        if countries is not None:
+            self.fields["country"].widget.choices = [("", "Any")] + countries
+        self.fields["topic"].widget.choices = [("", "Any")] + list(topics or [])
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
+            self.add_error("date_to", "The end of the range is before its start.")
+        return data
+
+    def filter_data(self) -> dict:
+        """The cleaned filters without paging: what exports and feeds reuse."""
+        return {k: v for k, v in self.cleaned_data.items() if k != "page" and v not in (None, "")}
+
+
+class TimelineForm(forms.Form):
+    kind = forms.ChoiceField(
+        required=False,
+        widget=forms.RadioSelect,
+        choices=[("", "Everything"), ("demand", "Demands"), ("outcome", "Outcomes"), ("event", "Events"),
+                 ("reporting", "Reporting")],
+    )
+
+
+class PageForm(forms.Form):
+    page = forms.IntegerField(required=False, min_value=1, max_value=1_000_000)
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label="Search", required=False, max_length=200,
+                        widget=forms.TextInput(attrs={"type": "search"}))
+    kind = forms.ChoiceField(
+        label="In", required=False, choices=[("", "Disputes and articles"), ("dispute", "Disputes"), ("article", "Articles")]
+    )
+    page = forms.IntegerField(required=False, min_value=1, max_value=10_000)
+
+
+class CompareForm(forms.Form):
+    metric = forms.ChoiceField(
+        label="Show",
+        required=False,
+        choices=[("", "Disputes"), ("demands", "Demands"), ("compliance", "Compliance rate")],
+    )
