@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000",
            "#999999", "#882255", "#44AA99"]
 
-WIDTH, HEIGHT = 640, 260
-LEFT, RIGHT, TOP, BOTTOM = 44, 12, 12, 44
+WIDTH, HEIGHT = 480, 250
+LEFT, RIGHT, TOP, BOTTOM = 40, 8, 10, 56
 
 
 @dataclass
@@ -25,7 +25,8 @@ class Segment:
 
 @dataclass
 class Column:
-    label: str
+    label: str  # on the axis
+    name: str  # in tooltips
     total: int
     x: float
     label_x: float
@@ -78,13 +79,21 @@ def _nice_max(value: int) -> int:
 
 
 def stacked_columns(
-    slug: str, title: str, data: dict[str, dict[str, int]], labels: dict[str, str], unit: str = ""
+    slug: str,
+    title: str,
+    data: dict[str, dict[str, int]],
+    labels: dict[str, str],
+    unit: str = "",
+    names: dict[str, str] | None = None,
+    short_names: dict[str, str] | None = None,
 ) -> Chart:
     """Columns (e.g. years) each stacked by series (e.g. demand types).
 
     `data` maps column label -> series key -> count; `labels` names the series keys
     and fixes their order.
     """
+    names = names or {}
+    short_names = short_names or {}
     series = [key for key in labels if any(row.get(key) for row in data.values())]
     colors = {key: PALETTE[i % len(PALETTE)] for i, key in enumerate(series)}
     totals = {col: sum(row.values()) for col, row in data.items()}
@@ -96,7 +105,13 @@ def stacked_columns(
     columns = []
     for i, (label, row) in enumerate(data.items()):
         x = LEFT + i * slot + (slot - bar_w) / 2
-        column = Column(label=label, total=totals[label], x=round(x, 1), label_x=round(x + bar_w / 2, 1))
+        column = Column(
+            label=short_names.get(label, label),
+            name=names.get(label, label),
+            total=totals[label],
+            x=round(x, 1),
+            label_x=round(x + bar_w / 2, 1),
+        )
         y = HEIGHT - BOTTOM
         for key in series:
             value = row.get(key, 0)
@@ -106,9 +121,10 @@ def stacked_columns(
             y -= h
             column.segments.append(Segment(labels[key], value, round(y, 1), round(h, 1), colors[key]))
         columns.append(column)
-    ticks = [(round(HEIGHT - BOTTOM - plot_h * f, 1), round(top * f)) for f in (0, 0.25, 0.5, 0.75, 1)]
-    ticks = list(dict((value, (y, value)) for y, value in ticks).values())
-    table = [(label, [row.get(key, 0) for key in series], totals[label]) for label, row in data.items()]
+    # Whole-number gridlines only: counts have no halves.
+    values = sorted({int(top * f) for f in (0, 0.25, 0.5, 0.75, 1) if float(top * f).is_integer()})
+    ticks = [(round(HEIGHT - BOTTOM - plot_h * v / top, 1), v) for v in values]
+    table = [(names.get(label, label), [row.get(key, 0) for key in series], totals[label]) for label, row in data.items()]
     return Chart(
         slug=slug,
         title=title,
@@ -120,5 +136,5 @@ def stacked_columns(
         series=[labels[key] for key in series],
         table=table,
         # Long labels on narrow columns would overlap: slant them.
-        rotate_labels=max((len(c) for c in data), default=0) * 6.5 > slot,
+        rotate_labels=max((len(c.label) for c in columns), default=0) * 7.5 > slot,
     )

@@ -31,8 +31,16 @@ def _choice(label: str, choices, **kwargs) -> forms.ChoiceField:
     )
 
 
-class DisputeFilterForm(forms.Form):
-    q = forms.CharField(label="Text", required=False, max_length=200, widget=forms.TextInput(attrs={"type": "search"}))
+class _Form(forms.Form):
+    """Labels without a trailing colon."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+class DisputeFilterForm(_Form):
+    q = forms.CharField(label="Words in the title or summary", required=False, max_length=200, widget=forms.TextInput(attrs={"type": "search"}))
     country = _choice("Country", COUNTRY_CHOICES)
     platform = _choice("Platform", Platform.choices)
     demand_type = _choice("Demand", DemandType.choices)
@@ -76,7 +84,7 @@ class PageForm(forms.Form):
     page = forms.IntegerField(required=False, min_value=1, max_value=1_000_000)
 
 
-class SearchForm(forms.Form):
+class SearchForm(_Form):
     q = forms.CharField(label="Search", required=False, max_length=200,
                         widget=forms.TextInput(attrs={"type": "search"}))
     kind = forms.ChoiceField(
@@ -85,7 +93,7 @@ class SearchForm(forms.Form):
     page = forms.IntegerField(required=False, min_value=1, max_value=10_000)
 
 
-class CompareForm(forms.Form):
+class CompareForm(_Form):
     metric = forms.ChoiceField(
         label="Show",
         required=False,

@@ -44,11 +44,11 @@ OUTCOME_GROUPS = {
     "other": "Other outcome",
 }
 DELAY_BUCKETS = [
-    (7, "Within a week"),
-    (31, "Within a month"),
-    (92, "Within 3 months"),
-    (366, "Within a year"),
-    (None, "Over a year"),
+    (7, "< 1 week"),
+    (31, "< 1 month"),
+    (92, "< 3 months"),
+    (366, "< 1 year"),
+    (None, "> 1 year"),
 ]
 
 
@@ -144,14 +144,12 @@ class TimelineEntry:
 
     @property
     def sort_key(self):
-        """Date order that respects precision: "2021" comes after every dated
-        day of 2021, "June 2021" after the days of June."""
+        """Date order that respects precision: a vague date stands at the start
+        of its period, before the precise dates inside it ("June 2021" before
+        "3 June 2021"); undated entries come last."""
         order = {"demand": 0, "event": 1, "outcome": 2, "reporting": 3}[self.kind]
-        if self.date is None:
-            return (9999, 13, 32, order, self.obj.pk)
-        month = self.date.month if self.precision in ("day", "month") else 13
-        day = self.date.day if self.precision == "day" else 32
-        return (self.date.year, month, day, order, self.obj.pk)
+        vagueness = {"year": 0, "month": 1}.get(self.precision, 2)
+        return (self.date or datetime.date.max, vagueness, order, self.obj.pk)
 
 
 def home_figures(today: datetime.date | None = None) -> dict:
@@ -236,11 +234,16 @@ class Story:
 
     @property
     def others(self) -> int:
-        return len(self.copies)
+        return len(self.other_outlets)
 
     @property
     def other_outlets(self) -> list[str]:
-        return sorted({e.article.outlet if e.article else e.outlet for e in self.copies} - {""})
+        """Outlets that carried the same story; the same source cited twice is not one."""
+        return sorted({_outlet(e) for e in self.copies} - {_outlet(self.evidence), ""})
+
+
+def _outlet(evidence: Evidence) -> str:
+    return (evidence.article.outlet if evidence.article else evidence.outlet) or evidence.source_url
 
 
 def _story_key(evidence: Evidence):
@@ -390,17 +393,25 @@ def _delays(demands, title: str) -> charts.Chart:
 
 def _outcomes_by(outcomes, key: str, label_of, title: str, slug: str) -> charts.Chart:
     data: dict[str, Counter] = defaultdict(Counter)
+    names = {}
     for column, kind, n in outcomes.order_by().values_list(key, "kind").annotate(n=Count("id")):
         if column:
-            data[label_of(column)][outcome_group(kind)] += n
+            data[column][outcome_group(kind)] += n
+            names[column] = label_of(column)
     columns = sorted(data, key=lambda c: (-sum(data[c].values()), c))
     shown = {c: dict(data[c]) for c in columns[:MAX_COLUMNS]}
     if len(columns) > MAX_COLUMNS:
         rest = Counter()
         for c in columns[MAX_COLUMNS:]:
             rest.update(data[c])
-        shown[f"{len(columns) - MAX_COLUMNS} others"] = dict(rest)
-    return charts.stacked_columns(slug, title, shown, OUTCOME_GROUPS, unit="outcomes")
+        shown["others"] = dict(rest)
+        names["others"] = f"{len(columns) - MAX_COLUMNS} others"
+    # Axis labels stay short (country codes); the table and tooltips name them in full.
+    short = {c: (c if key.endswith("country") else names[c]) for c in names}
+    short["others"] = "Others"
+    return charts.stacked_columns(
+        slug, title, shown, OUTCOME_GROUPS, unit="outcomes", names=names, short_names=short
+    )
 
 
 def country_overview(code: str) -> dict:
