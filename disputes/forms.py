@@ -25,6 +25,26 @@ class FastSelect(forms.Select):
         return format_html('<select name="{}"{}>{}</select>', name, attr_html, options)
 
 
+class FastInput(forms.TextInput):
+    """An <input> rendered in Python, like FastSelect; `input_type` comes from attrs."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        attrs = self.build_attrs(self.attrs, attrs)
+        attrs.setdefault("type", self.input_type)
+        value = self.format_value(value)
+        if value is not None:
+            attrs["value"] = value
+        attr_html = format_html_join("", ' {}="{}"', ((k, v) for k, v in attrs.items() if v not in (None, False)))
+        return format_html('<input name="{}"{}>', name, attr_html)
+
+
+class FastDateInput(FastInput):
+    input_type = "date"
+
+    def format_value(self, value):
+        return value.isoformat() if hasattr(value, "isoformat") else value
+
+
 def _choice(label: str, choices, **kwargs) -> forms.ChoiceField:
     return forms.ChoiceField(
         label=label, required=False, choices=[("", "Any")] + list(choices), widget=FastSelect, **kwargs
@@ -40,7 +60,8 @@ class _Form(forms.Form):
 
 
 class DisputeFilterForm(_Form):
-    q = forms.CharField(label="Words in the title or summary", required=False, max_length=200, widget=forms.TextInput(attrs={"type": "search"}))
+    q = forms.CharField(label="Words in the title or summary", required=False, max_length=200,
+                        widget=FastInput(attrs={"type": "search"}))
     country = _choice("Country", COUNTRY_CHOICES)
     platform = _choice("Platform", Platform.choices)
     demand_type = _choice("Demand", DemandType.choices)
@@ -48,8 +69,8 @@ class DisputeFilterForm(_Form):
     status = _choice("Status", DisputeStatus.choices)
     topic = forms.SlugField(label="Topic", required=False, max_length=40, widget=FastSelect)
     actor = forms.SlugField(required=False, max_length=200, widget=forms.HiddenInput)
-    date_from = forms.DateField(label="Started from", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label="Started until", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(label="Started from", required=False, widget=FastDateInput)
+    date_to = forms.DateField(label="Started until", required=False, widget=FastDateInput)
     sort = forms.ChoiceField(label="Sort", required=False, choices=SORTS, widget=FastSelect)
     page = forms.IntegerField(required=False, min_value=1, max_value=1_000_000, widget=forms.HiddenInput)
 
@@ -65,6 +86,28 @@ class DisputeFilterForm(_Form):
         if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
             self.add_error("date_to", "The end of the range is before its start.")
         return data
+
+    def fields_html(self):
+        """Each visible field with its label and errors, rendered without
+        templates (the list page renders this form on every request)."""
+        blocks = []
+        for field in self:
+            if field.is_hidden:
+                continue
+            attrs = {"id": field.auto_id}
+            if field.errors:
+                attrs["aria-describedby"] = f"{field.auto_id}-error"
+                attrs["aria-invalid"] = "true"
+            widget = field.field.widget.render(field.html_name, field.value(), attrs=attrs)
+            errors = (
+                format_html('<p class="error" id="{}-error" role="alert">{}</p>', field.auto_id, " ".join(field.errors))
+                if field.errors else ""
+            )
+            css = "field field-wide" if field.name == "q" else "field has-error" if field.errors else "field"
+            blocks.append(format_html(
+                '<div class="{}"><label for="{}">{}</label> {}{}</div>', css, field.auto_id, field.label, widget, errors
+            ))
+        return format_html_join("", "{}", ((b,) for b in blocks))
 
     def filter_data(self) -> dict:
         """The cleaned filters without paging: what exports and feeds reuse."""

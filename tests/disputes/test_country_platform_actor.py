@@ -90,3 +90,18 @@ def test_actor_pages_hide_candidate_disputes(client, world, ministry):
     candidate = DisputeFactory(title="Unconfirmed quarrel", review_state="candidate")
     PartyFactory(dispute=candidate, actor=ministry)
     assert b"Unconfirmed quarrel" not in client.get("/actors/meity/").content
+
+
+def test_the_delay_chart_buckets_days_from_demand_to_first_outcome(client, world):
+    import datetime
+
+    from tests.factories import OutcomeFactory
+
+    dispute = world(1)
+    late = dispute.demands.get(demand_type="remove_content")
+    OutcomeFactory(dispute=dispute, demand=late, date=late.date + datetime.timedelta(days=400))
+    OutcomeFactory(dispute=dispute, demand=late, date=late.date + datetime.timedelta(days=500))
+    table = client.get("/countries/IN/").context["delay_chart"].table
+    assert [(label, values) for label, values, _ in table] == [
+        ("< 1 week", [1]), ("< 1 month", [0]), ("< 3 months", [0]), ("< 1 year", [0]), ("> 1 year", [1]),
+    ]
