@@ -54,10 +54,14 @@ def parse_args():
     parser.add_argument("--small", action="store_true", help="a tenth of the full size")
     parser.add_argument("--requests", type=int, default=40, help="timed requests per page (default 40)")
     parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--http", action="store_true",
+                        help="also measure over loopback HTTP through gunicorn (2 sync workers), as PERF-NOTES did")
+    parser.add_argument("--no-cache", action="store_true",
+                        help="disable the cache (DummyCache): every request recomputes figures and charts")
     return parser.parse_args()
 
 
-def setup_django(scale_name: str):
+def setup_django(scale_name: str, no_cache: bool):
     workdir = Path(tempfile.mkdtemp(prefix=f"standoff-bench-{scale_name}-"))
     os.environ.setdefault("DATABASE_URL", f"sqlite:///{workdir / 'bench.sqlite3'}")
     os.environ.update(
@@ -77,6 +81,8 @@ def setup_django(scale_name: str):
     from django.conf import settings
 
     settings.ROOT_URLCONF = "bench.urls"
+    if no_cache:
+        settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
@@ -263,14 +269,13 @@ def measure(pages: dict[str, str], rounds: int) -> dict[str, dict]:
 
     client = Client()
     results = {name: {"url": url, "times": []} for name, url in pages.items()}
-    for name, url in pages.items():  # warm up, check, and count queries once
+    for name, url in pages.items():  # warm up, check, and count the queries of a warm request
+        if client.get(url).status_code != 200:
+            raise SystemExit(f"{url} failed")
         with CaptureQueriesContext(connection) as queries:
             response = client.get(url)
-        if response.status_code != 200:
-            raise SystemExit(f"{url} answered {response.status_code}")
         results[name]["queries"] = len(queries)
         results[name]["bytes"] = len(response.content)
-        client.get(url)
     for _ in range(rounds):
         for name, url in pages.items():
             started = time.perf_counter()
@@ -280,12 +285,83 @@ def measure(pages: dict[str, str], rounds: int) -> dict[str, dict]:
     return results
 
 
+def measure_http(pages: dict[str, str], rounds: int, no_cache: bool) -> dict[str, list[float]]:
+    """Client-side latency through gunicorn on a free loopback port."""
+    import http.client
+    import socket
+    import subprocess
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = dict(os.environ, PYTHONPATH=str(BASE_DIR))
+    if no_cache:
+        env["STANDOFF_BENCH_NO_CACHE"] = "1"
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "bench.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "2",
+         "--log-level", "warning"],
+        cwd=BASE_DIR, env=env,
+    )
+
+    def get(url):
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        conn.request("GET", url, headers={"Host": "testserver"})
+        response = conn.getresponse()
+        response.read()
+        conn.close()
+        return response.status
+
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                get("/__bench__/trivial/")
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.1)
+        times = {name: [] for name in pages}
+        for name, url in pages.items():
+            for _ in range(4):  # both workers warm
+                if get(url) != 200:
+                    raise SystemExit(f"{url} failed over HTTP")
+        for _ in range(rounds):
+            for name, url in pages.items():
+                started = time.perf_counter()
+                get(url)
+                times[name].append((time.perf_counter() - started) * 1000)
+        return times
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def print_table(title: str, pages: dict[str, str], times: dict[str, list[float]], queries: dict[str, int]) -> dict:
+    trivial = statistics.median(times["trivial"])
+    print(title)
+    header = f"{'page':<26} {'queries':>7} {'median ms':>10} {'p90 ms':>8} {'× trivial':>10}  url"
+    print(header)
+    print("-" * len(header))
+    ratios = {}
+    for name, url in pages.items():
+        values = sorted(times[name])
+        median = statistics.median(values)
+        p90 = values[max(int(len(values) * 0.9) - 1, 0)]
+        ratio = median / trivial
+        if name != "trivial":
+            ratios[name] = round(ratio, 1)
+        print(f"{name:<26} {queries.get(name, 0):>7} {median:>10.2f} {p90:>8.2f} {ratio:>10.1f}  {url}")
+    print()
+    return ratios
+
+
 def main():
     args = parse_args()
     factor = 10 if args.small else 1
     scale = {k: (v // factor if k != "countries" else v) for k, v in FULL.items()}
     scale_name = "small" if args.small else "full"
-    setup_django(scale_name)
+    setup_django(scale_name, args.no_cache)
     from django.db import connection
 
     from disputes.models import Dispute
@@ -300,24 +376,22 @@ def main():
 
     pages = pick_pages()
     results = measure(pages, args.requests)
-    trivial = statistics.median(results["trivial"]["times"])
+    queries = {name: r["queries"] for name, r in results.items()}
     db = connection.vendor
+    cache_note = "no cache: every request recomputes" if args.no_cache else "warm cache: figures and charts cached"
     print(f"\nStandoff page benchmark: {db}, {scale_name} size ({scale['disputes']:,} disputes, "
           f"{scale['demands']:,} demands, {scale['outcomes']:,} outcomes, {scale['articles']:,} articles, "
-          f"{scale['countries']} countries); median of {args.requests} requests per page, in-process\n")
-    header = f"{'page':<26} {'queries':>7} {'median ms':>10} {'p90 ms':>8} {'× trivial':>10}  url"
-    print(header)
-    print("-" * len(header))
-    ratios = {}
-    for name, r in results.items():
-        times = sorted(r["times"])
-        median = statistics.median(times)
-        p90 = times[int(len(times) * 0.9) - 1]
-        ratio = median / trivial
-        if name != "trivial":
-            ratios[name] = round(ratio, 1)
-        print(f"{name:<26} {r['queries']:>7} {median:>10.2f} {p90:>8.2f} {ratio:>10.1f}  {r['url']}")
-    print()
+          f"{scale['countries']} countries); {cache_note}\n")
+    ratios = print_table(
+        f"Server time: in-process through Django's handler and middleware, median of {args.requests} per page",
+        pages, {name: r["times"] for name, r in results.items()}, queries,
+    )
+    if args.http:
+        http_ratios = print_table(
+            f"Loopback HTTP through gunicorn (2 sync workers), median of {args.requests} per page",
+            pages, measure_http(pages, args.requests, args.no_cache), queries,
+        )
+        ratios.update({f"{name} (http)": ratio for name, ratio in http_ratios.items()})
     print(json.dumps(ratios))
 
 

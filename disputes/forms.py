@@ -3,7 +3,9 @@
 from django import forms
 from django.utils.html import format_html, format_html_join
 
-from .countries import COUNTRY_CHOICES
+from .countries import COUNTRY_CODES
+
+COUNTRY_SET = frozenset(COUNTRY_CODES)
 from .models import DemandType, DisputeStatus, OutcomeKind, Platform
 
 SORTS = [("", "Newest first"), ("oldest", "Oldest first"), ("title", "Title"), ("country", "Country")]
@@ -62,7 +64,9 @@ class _Form(forms.Form):
 class DisputeFilterForm(_Form):
     q = forms.CharField(label="Words in the title or summary", required=False, max_length=200,
                         widget=FastInput(attrs={"type": "search"}))
-    country = _choice("Country", COUNTRY_CHOICES)
+    # A code checked against the set, not a 250-entry ChoiceField: forms deep-copy
+    # their fields on every request.
+    country = forms.CharField(label="Country", required=False, max_length=2, widget=FastSelect)
     platform = _choice("Platform", Platform.choices)
     demand_type = _choice("Demand", DemandType.choices)
     outcome = _choice("Outcome", OutcomeKind.choices)
@@ -77,9 +81,14 @@ class DisputeFilterForm(_Form):
     def __init__(self, *args, countries=None, topics=None, **kwargs):
         super().__init__(*args, **kwargs)
         # Validation accepts every country code; the menu offers those with disputes.
-        if countries is not None:
-            self.fields["country"].widget.choices = [("", "Any")] + countries
+        self.fields["country"].widget.choices = [("", "Any")] + list(countries or [])
         self.fields["topic"].widget.choices = [("", "Any")] + list(topics or [])
+
+    def clean_country(self):
+        code = self.cleaned_data["country"].upper()
+        if code and code not in COUNTRY_SET:
+            raise forms.ValidationError("Not a country code.")
+        return code
 
     def clean(self):
         data = super().clean()

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from . import exports, selectors
+from .caching import cached
 from .countries import COUNTRY_CODES, country_name
 from .forms import CompareForm, DisputeFilterForm, PageForm, SearchForm, TimelineForm
 from .models import Actor, ActorRedirect, Dispute, DisputeRedirect, Platform
@@ -34,8 +35,8 @@ def _bad_request(request, template: str, context: dict):
 @require_safe
 def home(request):
     context = {
-        "figures": selectors.home_figures(),
-        "latest": selectors.latest_facts(10),
+        "figures": cached("home-figures", selectors.home_figures),
+        "latest": cached("latest-facts", selectors.latest_facts, 10),
     }
     return render(request, "disputes/home.html", context)
 
@@ -52,7 +53,9 @@ def ingestion_health(request):
 
 def _filter_form(request) -> DisputeFilterForm:
     return DisputeFilterForm(
-        request.GET, countries=selectors.countries_with_disputes(), topics=selectors.topic_choices()
+        request.GET,
+        countries=cached("countries", selectors.countries_with_disputes),
+        topics=cached("topics", selectors.topic_choices),
     )
 
 
@@ -146,7 +149,7 @@ def country_detail(request, code):
         "name": country_name(code),
         "page": page,
         "figures": [],  # filled by the transparency-report importers
-        **({} if request.htmx else selectors.country_overview(code)),
+        **({} if request.htmx else cached("country", selectors.country_overview, code)),
     }
     return render(request, template, context)
 
@@ -163,7 +166,7 @@ def platform_detail(request, platform):
         "name": dict(Platform.choices)[platform],
         "page": page,
         "figures": [],  # filled by the transparency-report importers
-        **({} if request.htmx else selectors.platform_overview(platform)),
+        **({} if request.htmx else cached("platform", selectors.platform_overview, platform)),
     }
     return render(request, template, context)
 
@@ -189,7 +192,7 @@ def compare(request, fmt=""):
     form = CompareForm(request.GET)
     if not form.is_valid():
         return _bad_request(request, "disputes/compare.html", {"form": form})
-    matrix = selectors.compare_matrix()
+    matrix = cached("compare", selectors.compare_matrix)
     if fmt:
         return _compare_export(fmt, matrix)
     metric = form.cleaned_data["metric"] or "disputes"

@@ -77,3 +77,13 @@ def demo(db):
     from disputes.demo import demo_load
 
     demo_load()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Cached figures must not leak between tests (a rollback sends no signal)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
