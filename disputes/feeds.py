@@ -7,21 +7,32 @@ from django.http import Http404
 from django.utils.feedgenerator import Atom1Feed
 
 from . import selectors
+from .caching import cached
 from .countries import COUNTRY_CODES, country_name
 from .models import Platform
+
+def _country_items(code: str, limit: int):
+    return selectors.recently_confirmed(limit, country=code)
+
+
+def _platform_items(platform: str, limit: int):
+    return selectors.recently_confirmed(limit, platform=platform)
+
 
 KIND_LABEL = {"demand": "Demand", "outcome": "Outcome", "event": "Event"}
 
 
 class EventFeed(Feed):
+    """Newly confirmed facts first; an edited fact comes back as updated."""
+
     feed_type = Atom1Feed
-    title = "Standoff: latest confirmed events"
+    title = "Standoff: newly confirmed events"
     subtitle = "Demands, outcomes and other events in disputes between governments and platforms."
     link = "/disputes/"
     limit = 50
 
     def items(self, obj=None):
-        return selectors.latest_facts(self.limit)
+        return cached("feed", selectors.recently_confirmed, self.limit)
 
     def item_title(self, entry):
         fact = entry.obj
@@ -42,6 +53,8 @@ class EventFeed(Feed):
     item_guid_is_permalink = False
 
     def item_pubdate(self, entry):
+        if entry.date is None:
+            return entry.obj.created_at
         return datetime.datetime.combine(entry.date, datetime.time(), tzinfo=datetime.UTC)
 
     def item_updateddate(self, entry):
@@ -55,13 +68,13 @@ class CountryEventFeed(EventFeed):
         return code.upper()
 
     def title(self, code):
-        return f"Standoff: latest confirmed events in {country_name(code)}"
+        return f"Standoff: newly confirmed events in {country_name(code)}"
 
     def link(self, code):
         return f"/countries/{code}/"
 
     def items(self, code):
-        return selectors.latest_facts(self.limit, country=code)
+        return cached("feed-country", _country_items, code, self.limit)
 
 
 class PlatformEventFeed(EventFeed):
@@ -71,10 +84,10 @@ class PlatformEventFeed(EventFeed):
         return platform
 
     def title(self, platform):
-        return f"Standoff: latest confirmed events involving {dict(Platform.choices)[platform]}"
+        return f"Standoff: newly confirmed events involving {dict(Platform.choices)[platform]}"
 
     def link(self, platform):
         return f"/platforms/{platform}/"
 
     def items(self, platform):
-        return selectors.latest_facts(self.limit, platform=platform)
+        return cached("feed-platform", _platform_items, platform, self.limit)

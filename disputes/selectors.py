@@ -217,6 +217,24 @@ def latest_facts(limit: int = 10, *, country: str = "", platform: str = "") -> l
     return entries[:limit]
 
 
+def recently_confirmed(limit: int = 50, *, country: str = "", platform: str = "") -> list[TimelineEntry]:
+    """Confirmed demands, outcomes and events, most recently confirmed or edited
+    first (3 queries): what feed readers have not seen yet. Confirming saves the
+    row, so `updated_at` is the confirmation time of a fact not edited since."""
+    entries = []
+    for kind, model, related, _ in _LATEST:
+        qs = model.objects.confirmed().select_related(*related)
+        if country:
+            qs = qs.filter(dispute__country=country)
+        if platform:
+            qs = qs.filter(
+                dispute__in=DisputeParty.objects.filter(role=TARGETED, actor__platform=platform).values("dispute_id")
+            )
+        entries += [TimelineEntry(kind, obj.date, obj.date_precision, obj) for obj in qs.order_by("-updated_at")[:limit]]
+    entries.sort(key=lambda e: e.obj.updated_at, reverse=True)
+    return entries[:limit]
+
+
 def ingestion_health() -> dict:
     """Article counts by pipeline state and the last arrival (2 queries).
 

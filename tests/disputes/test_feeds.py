@@ -24,3 +24,17 @@ def test_country_and_platform_feeds(client, world):
 def test_unknown_feeds_are_404(client, db):
     assert client.get("/feeds/countries/ZZ/").status_code == 404
     assert client.get("/feeds/platforms/myspace/").status_code == 404
+
+
+def test_a_newly_confirmed_fact_comes_first(client, world):
+    import datetime
+
+    from disputes.services import review_set_state
+    from tests.factories import EventFactory
+
+    dispute = world(1)
+    old = EventFactory(dispute=dispute, title="Hearing long ago", date=datetime.date(2015, 1, 1), review_state="candidate")
+    assert b"Hearing long ago" not in client.get("/feeds/events/").content
+    review_set_state(records=[old], state="confirmed")
+    xml = client.get("/feeds/events/").content.decode()
+    assert xml.index("Hearing long ago") < xml.index("Withhold accounts")
