@@ -319,6 +319,12 @@ def _report_precision(evidence: Evidence) -> str:
     return "day"
 
 
+DISPUTE_PAGE_KEYS = (
+    "parties", "demanding", "targeted", "other_parties", "topics", "demands", "unanswered_outcomes", "timeline",
+    "stories", "related",
+)
+
+
 def dispute_page(dispute: Dispute) -> dict:
     """Everything the dispute page shows, in a fixed number of queries."""
     parties = list(dispute.party_roles.select_related("actor").order_by("role", "actor__name"))

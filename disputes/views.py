@@ -8,7 +8,7 @@ from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from . import exports, selectors
-from .caching import cached
+from .caching import cached, data_version, lazy_items
 from .countries import COUNTRY_CODES, country_name
 from .forms import CompareForm, DisputeFilterForm, PageForm, SearchForm, TimelineForm
 from .models import Actor, ActorRedirect, Dispute, DisputeRedirect, Platform
@@ -70,7 +70,8 @@ def dispute_list(request):
     page = Paginator(disputes, PER_PAGE).get_page(form.cleaned_data.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, template, {"form": form, "page": page, "query": query.urlencode()})
+    context = {"form": form, "page": page, "query": query.urlencode(), "data_version": data_version()}
+    return render(request, template, context)
 
 
 @require_safe
@@ -113,15 +114,23 @@ def dispute_detail(request, slug):
         return redirect(dispute, permanent=True)
     form = TimelineForm({"kind": request.GET.get("kind", "")})
     kind = form.cleaned_data["kind"] if form.is_valid() else ""
+
+    def load():
+        data = cached("dispute-page", selectors.dispute_page, dispute, key=str(dispute.pk))
+        if kind:
+            data = {**data, "timeline": [entry for entry in data["timeline"] if entry.kind == kind]}
+        return data
+
     context = {
         "dispute": dispute,
         "timeline_form": form,
         "kind": kind,
         "permalink": request.build_absolute_uri(dispute.get_absolute_url()),
-        **selectors.dispute_page(dispute),
+        # The body is a cached template fragment keyed by this version: on a hit
+        # its data is never loaded.
+        "data_version": data_version(),
+        **lazy_items(selectors.DISPUTE_PAGE_KEYS, load),
     }
-    if kind:
-        context["timeline"] = [entry for entry in context["timeline"] if entry.kind == kind]
     status = 200 if form.is_valid() else 400
     return render(request, _partial(request, "disputes/dispute_detail.html", "timeline"), context, status=status)
 

@@ -21,3 +21,23 @@ def test_a_repeated_page_reuses_its_figures(client, world, django_assert_max_num
     client.get("/")
     with django_assert_max_num_queries(0):
         client.get("/")
+
+
+def test_a_warm_dispute_page_costs_one_query_and_follows_edits(client, world, django_assert_num_queries):
+    dispute = world(1)
+    client.get(dispute.get_absolute_url())
+    with django_assert_num_queries(1):
+        html = client.get(dispute.get_absolute_url()).content.decode()
+    assert "Seven years in jail" in html
+    penalty = dispute.demands.get(accounts_targeted=1178).penalties.get()
+    penalty.description = "Ten years in jail"
+    penalty.save()
+    html = client.get(dispute.get_absolute_url()).content.decode()
+    assert "Ten years in jail" in html and "Seven years" not in html
+
+
+def test_the_timeline_kinds_are_cached_apart(client, world):
+    dispute = world(1)
+    client.get(dispute.get_absolute_url())
+    html = client.get(f"{dispute.get_absolute_url()}?kind=event").content.decode()
+    assert 'data-kind="event"' in html and 'data-kind="demand"' not in html
