@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.html import format_html, format_html_join
 
-from .countries import COUNTRY_CODES
+from .countries import COUNTRY_CODES, country_name
 
 COUNTRY_SET = frozenset(COUNTRY_CODES)
 from .models import DemandType, DisputeStatus, OutcomeKind, Platform
@@ -80,8 +80,13 @@ class DisputeFilterForm(_Form):
 
     def __init__(self, *args, countries=None, topics=None, **kwargs):
         super().__init__(*args, **kwargs)
-        # Validation accepts every country code; the menu offers those with disputes.
-        self.fields["country"].widget.choices = [("", "Any")] + list(countries or [])
+        # Validation accepts every country code; the menu offers those with disputes
+        # (and the one asked for, so that the menu shows the filter in use).
+        countries = list(countries or [])
+        asked = str(self.data.get("country", "")).upper() if self.is_bound else ""
+        if asked in COUNTRY_SET and asked not in {code for code, _ in countries}:
+            countries.append((asked, country_name(asked)))
+        self.fields["country"].widget.choices = [("", "Any")] + countries
         self.fields["topic"].widget.choices = [("", "Any")] + list(topics or [])
 
     def clean_country(self):
@@ -107,7 +112,10 @@ class DisputeFilterForm(_Form):
             if field.errors:
                 attrs["aria-describedby"] = f"{field.auto_id}-error"
                 attrs["aria-invalid"] = "true"
-            widget = field.field.widget.render(field.html_name, field.value(), attrs=attrs)
+            # Show the cleaned value ("fr" asked, "FR" selected) when there is one.
+            cleaned = getattr(self, "cleaned_data", {})
+            value = cleaned[field.name] if field.name in cleaned else field.value()
+            widget = field.field.widget.render(field.html_name, value, attrs=attrs)
             errors = (
                 format_html('<p class="error" id="{}-error" role="alert">{}</p>', field.auto_id, " ".join(field.errors))
                 if field.errors else ""

@@ -2,6 +2,7 @@
 selector and renders; HTMX requests get only the partial they swap."""
 
 from django.core.paginator import Paginator
+from django.utils.functional import cached_property
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_safe
@@ -51,6 +52,19 @@ def ingestion_health(request):
 # Disputes list -----------------------------------------------------------------------------------
 
 
+class _CachedCountPaginator(Paginator):
+    """Counting a filtered list is most of its cost; the count is cached per
+    filter and data version like the rows' fragment."""
+
+    def __init__(self, *args, key: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._key = key
+
+    @cached_property
+    def count(self):
+        return cached("dispute-count", lambda: self.object_list.count(), key=self._key)
+
+
 def _filter_form(request) -> DisputeFilterForm:
     return DisputeFilterForm(
         request.GET,
@@ -67,9 +81,9 @@ def dispute_list(request):
     if not form.is_valid():
         return _bad_request(request, template, {"form": form, "page": None})
     disputes = selectors.disputes_filtered(form.cleaned_data).prefetch_related(selectors.targets_prefetch())
-    page = Paginator(disputes, PER_PAGE).get_page(form.cleaned_data.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    page = _CachedCountPaginator(disputes, PER_PAGE, key=query.urlencode()).get_page(form.cleaned_data.get("page"))
     context = {"form": form, "page": page, "query": query.urlencode(), "data_version": data_version()}
     return render(request, template, context)
 
@@ -158,6 +172,7 @@ def country_detail(request, code):
         "name": country_name(code),
         "page": page,
         "figures": [],  # filled by the transparency-report importers
+        "data_version": data_version(),
         **({} if request.htmx else cached("country", selectors.country_overview, code)),
     }
     return render(request, template, context)
@@ -175,6 +190,7 @@ def platform_detail(request, platform):
         "name": dict(Platform.choices)[platform],
         "page": page,
         "figures": [],  # filled by the transparency-report importers
+        "data_version": data_version(),
         **({} if request.htmx else cached("platform", selectors.platform_overview, platform)),
     }
     return render(request, template, context)

@@ -41,3 +41,12 @@ def test_the_timeline_kinds_are_cached_apart(client, world):
     client.get(dispute.get_absolute_url())
     html = client.get(f"{dispute.get_absolute_url()}?kind=event").content.decode()
     assert 'data-kind="event"' in html and 'data-kind="demand"' not in html
+
+
+def test_a_warm_list_page_runs_no_query(client, world, django_assert_num_queries):
+    world(3)
+    client.get("/disputes/?country=IN&platform=twitter")
+    with django_assert_num_queries(0):
+        html = client.get("/disputes/?country=IN&platform=twitter").content.decode()
+    assert "India orders Twitter to withhold accounts 2" in html
+    assert "<strong>3</strong> disputes" in html

@@ -117,3 +117,9 @@ def test_it_paginates_with_links_that_keep_the_filters(client, world):
     assert 'href="?country=IN&amp;page=2"' in html
     assert 'hx-get="?country=IN&amp;page=2"' in html
     assert len(client.get("/disputes/?country=IN&page=2").context["page"].object_list) == 5
+
+
+def test_the_country_menu_shows_a_country_without_disputes_when_asked(client, mixed):
+    html = client.get("/disputes/?country=fr").content.decode()
+    assert '<option value="FR" selected>France</option>' in html
+    assert '<option value="DE">' not in html  # only countries with disputes otherwise
