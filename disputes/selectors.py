@@ -26,7 +26,6 @@ from .models import (
     Event,
     Evidence,
     Outcome,
-    OutcomeKind,
     Platform,
     ReviewState,
     Topic,
