@@ -16,6 +16,7 @@ urlpatterns = [
     path("compare/", views.compare, name="compare"),
     re_path(r"^compare/export\.(?P<fmt>csv|json)$", views.compare, name="compare-export"),
     path("search/", views.search, name="search"),
+    re_path(r"^search/export\.(?P<fmt>csv|json)$", views.search_export, name="search-export"),
     path("feeds/events/", feeds.EventFeed(), name="feed"),
     path("feeds/countries/<str:code>/", feeds.CountryEventFeed(), name="feed-country"),
     path("feeds/platforms/<slug:platform>/", feeds.PlatformEventFeed(), name="feed-platform"),

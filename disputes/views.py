@@ -13,6 +13,7 @@ from .caching import cached, data_version, lazy_items
 from .countries import COUNTRY_CODES, country_name
 from .forms import CompareForm, DisputeFilterForm, PageForm, SearchForm, TimelineForm
 from .models import Actor, ActorRedirect, Dispute, DisputeRedirect, Platform
+from .search import MARK_END, MARK_START
 from .search import search as full_text_search
 
 PER_PAGE = 25
@@ -260,3 +261,33 @@ def search(request):
     context = {"form": form, "q": q, "kind": kind, "results": results, "page_number": number,
                "per_page": SEARCH_PER_PAGE}
     return render(request, template, context)
+
+
+SEARCH_EXPORT_LIMIT = 1000
+SEARCH_HEADER = ["kind", "rank", "title", "url", "country_or_outlet", "date", "snippet"]
+
+
+@require_safe
+def search_export(request, fmt):
+    """The hits of a search (the best SEARCH_EXPORT_LIMIT of each kind)."""
+    form = SearchForm(request.GET)
+    if not form.is_valid():
+        return exports.json_response({"errors": form.errors.get_json_data()}, status=400)
+    q, kind = form.cleaned_data["q"], form.cleaned_data["kind"]
+    rows = []
+    for section in ("dispute", "article"):
+        if kind in ("", section):
+            _, hits = full_text_search(section, q, limit=SEARCH_EXPORT_LIMIT)
+            for hit in selectors.attach_hits(section, hits):
+                obj = hit.obj
+                if section == "dispute":
+                    url, where, date = request.build_absolute_uri(obj.get_absolute_url()), obj.country, obj.start_date
+                else:
+                    url, where, date = obj.canonical_url or obj.url, obj.outlet, obj.published
+                snippet = hit.snippet_raw.replace(MARK_START, "").replace(MARK_END, "")
+                rows.append([section, round(hit.rank, 4), obj.title, url, where, date, snippet])
+    if fmt == "csv":
+        return exports.csv_response("search.csv", SEARCH_HEADER, rows)
+    return exports.json_response(
+        {"q": q, "kind": kind, "results": [dict(zip(SEARCH_HEADER, row)) for row in rows]}, filename="search.json"
+    )

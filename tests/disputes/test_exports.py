@@ -63,3 +63,16 @@ def test_the_compare_matrix_downloads(client, world):
     assert rows == [["country", "platform", "disputes", "demands", "answered", "complied"], ["IN", "twitter", "1", "2", "1", "1"]]
     data = json.loads(client.get("/compare/export.json").content)
     assert data["cells"][0]["country"] == "IN"
+
+
+def test_search_results_download_with_formulas_defused(client, db):
+    from tests.factories import ArticleFactory
+
+    ArticleFactory(title="=HYPERLINK(\"http://evil\") protest", text="protest", status="annotated", outlet="@outlet")
+    rows = read_csv(client.get("/search/export.csv?q=protest"))
+    assert rows[0] == ["kind", "rank", "title", "url", "country_or_outlet", "date", "snippet"]
+    assert rows[1][0] == "article"
+    assert rows[1][2].startswith("'=HYPERLINK") and rows[1][4] == "'@outlet"
+    data = json.loads(client.get("/search/export.json?q=protest&kind=article").content)
+    assert data["results"][0]["kind"] == "article"
+    assert client.get("/search/export.csv?q=x&kind=tweets").status_code == 400
