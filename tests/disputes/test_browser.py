@@ -102,7 +102,9 @@ def test_the_home_page_loads_its_health_panel(page, demo_site):
 
 def test_pages_fit_a_phone_screen(page, demo_site):
     page.set_viewport_size({"width": 390, "height": 844})
-    for path, name in ((INDIA_TWITTER, "phone-dispute"), ("/disputes/", "phone-list"), ("/countries/IN/", "phone-country")):
+    pages = ((INDIA_TWITTER, "phone-dispute"), ("/disputes/", "phone-list"), ("/countries/IN/", "phone-country"),
+             ("/compare/", "phone-compare"))
+    for path, name in pages:
         page.goto(demo_site + path)
         assert page.evaluate("document.documentElement.scrollWidth") <= 390, path
         shot(page, name)
