@@ -17,11 +17,13 @@ mapping each page to its ratio to the trivial view.
 """
 
 import argparse
+import atexit
 import datetime
 import hashlib
 import json
 import os
 import random
+import shutil
 import statistics
 import sys
 import tempfile
@@ -63,6 +65,8 @@ def parse_args():
 
 def setup_django(scale_name: str, no_cache: bool):
     workdir = Path(tempfile.mkdtemp(prefix=f"standoff-bench-{scale_name}-"))
+    # Without DATABASE_URL the dataset lives (and dies) in this temporary folder.
+    atexit.register(shutil.rmtree, workdir, ignore_errors=True)
     os.environ.setdefault("DATABASE_URL", f"sqlite:///{workdir / 'bench.sqlite3'}")
     os.environ.update(
         {
