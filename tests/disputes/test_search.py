@@ -93,3 +93,9 @@ def test_one_kind_pages_its_results(client, db):
 def test_htmx_gets_the_results_partial(client, corpus):
     response = client.get("/search/?q=protest", headers={"HX-Request": "true"})
     assert response.content.decode().strip().startswith('<div id="results"')
+
+
+@pytest.mark.parametrize("url", ["/search/", "/disputes/", "/api/articles/", "/search/export.csv"])
+def test_nul_bytes_are_rejected_not_passed_to_the_database(client, db, url):
+    # PostgreSQL refuses NUL in text; the forms must stop it first.
+    assert client.get(url, {"q": "pro\x00test"}).status_code == 400
