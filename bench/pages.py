@@ -6,9 +6,17 @@ outcomes, 200,000 articles, 60 countries; --small: a tenth) in its own
 database, then measures the median server time of the home, disputes list,
 dispute, country and search pages and, in the same run, of a trivial view that
 renders a small template. Requests go through Django's full handler and
-middleware in-process (no network), round-robin across pages.
+middleware in-process (no network), round-robin across pages; --http measures
+the same pages through gunicorn over loopback as well.
+
+By default the cache is warm, as for any page viewed more than once between
+two changes of the data (figures, charts, list counts and rendered rows are
+cached per data version, see disputes/caching.py); --no-cache measures every
+request computing everything, which is what the first visitor after a change
+pays.
 
     .venv/bin/python bench/pages.py --small                  # SQLite in a temp dir
+    .venv/bin/python bench/pages.py --small --no-cache --http
     DATABASE_URL=postgres://.../bench .venv/bin/python bench/pages.py --small
 
 The database must be empty, or hold this benchmark's dataset of the same size
