@@ -21,6 +21,13 @@ def demo_site(live_server, transactional_db):
     return live_server.url
 
 
+def settled(page):
+    """Wait until htmx has swapped and settled, so that new controls listen."""
+    page.wait_for_function(
+        "() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling, .htmx-added')"
+    )
+
+
 def shot(page, name):
     RESULTS.mkdir(exist_ok=True)
     page.screenshot(path=RESULTS / f"{name}.png", full_page=True)
@@ -35,6 +42,7 @@ def test_filtering_updates_the_list_in_place_and_back_restores_it(page, demo_sit
     page.select_option("#id_country", "IN")
     expect(page).to_have_url(f"{demo_site}/disputes/?country=IN")
     expect(rows).to_have_count(3)
+    settled(page)
     page.select_option("#id_platform", "twitter")
     expect(page).to_have_url(f"{demo_site}/disputes/?country=IN&platform=twitter")
     expect(rows).to_have_count(2)
@@ -62,6 +70,7 @@ def test_the_timeline_filter_works_in_place(page, demo_site):
     expect(page.locator("#timeline > li.entry-outcome")).to_have_count(0)
     assert page.evaluate("window.__sameDocument") is True
     shot(page, "timeline-demands")
+    settled(page)
     page.get_by_role("radio", name="Everything").check()
     expect(entries).to_have_count(total)
 
