@@ -100,3 +100,12 @@ def test_related_disputes_share_country_or_platform(client, world):
 
 def test_it_rejects_post(client, world):
     assert client.post(world(1).get_absolute_url()).status_code == 405
+
+
+def test_topics_link_to_the_filtered_list(client, world):
+    from disputes.models import Topic
+
+    dispute = world(1)
+    dispute.topics.add(Topic.objects.get(slug="protests"))
+    html = client.get(dispute.get_absolute_url()).content.decode()
+    assert '<a class="tag" href="/disputes/?topic=protests">Protests</a>' in html
