@@ -12,5 +12,6 @@ urlpatterns = [
     path("health/", health, name="health"),
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("api/", include("disputes.api_urls")),
     path("", include("disputes.urls")),
 ]

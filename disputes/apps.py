@@ -1,5 +1,13 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
+
+
+def _ensure_search_index(sender, using, **kwargs):
+    from django.db import connections
+
+    from .search import ensure_search_index
+
+    ensure_search_index(connections[using])
 
 
 class DisputesConfig(AppConfig):
@@ -11,3 +19,11 @@ class DisputesConfig(AppConfig):
 
         # After every migrate, so that new models' permissions reach the group.
         post_migrate.connect(ensure_roles, dispatch_uid="disputes.ensure_roles")
+        # After every migrate: a table rebuilt by a later migration loses its search triggers.
+        post_migrate.connect(_ensure_search_index, sender=self, dispatch_uid="disputes.search_index")
+
+        from .caching import bump_data_version
+
+        # Any change to the domain makes cached figures and charts stale.
+        for signal in (post_save, post_delete, m2m_changed):
+            signal.connect(bump_data_version, dispatch_uid=f"disputes.caching.{signal}")

@@ -331,6 +331,8 @@ class Dispute(models.Model):
             models.Index(fields=["country", "review_state", "-start_date"], name="dispute_country_idx"),
             # Disputes list and home figures: confirmed disputes by status and date.
             models.Index(fields=["review_state", "status", "-start_date"], name="dispute_state_idx"),
+            # Disputes list, unfiltered: confirmed disputes newest first, one page at a time.
+            models.Index(fields=["review_state", "-start_date", "title"], name="dispute_list_idx"),
         ]
 
     def __str__(self):
@@ -496,6 +498,8 @@ class Demand(FuzzyDateMixin):
             models.Index(fields=["dispute", "date"], name="demand_timeline_idx"),
             # Country charts: demands per year by type.
             models.Index(fields=["demand_type", "date"], name="demand_type_date_idx"),
+            # Home page: confirmed demands of the last twelve months.
+            models.Index(fields=["review_state", "date"], name="demand_state_date_idx"),
         ]
 
     def __str__(self):
@@ -622,6 +626,8 @@ class Outcome(FuzzyDateMixin):
             models.Index(fields=["dispute", "date"], name="outcome_timeline_idx"),
             # Platform and country charts: outcomes by kind.
             models.Index(fields=["kind", "date"], name="outcome_kind_date_idx"),
+            # Home page and feeds: the latest confirmed outcomes across all disputes.
+            models.Index(fields=["review_state", "-date"], name="outcome_latest_idx"),
         ]
 
     def __str__(self):

@@ -1,14 +1,647 @@
-"""Read-side helpers that shape data for pages and charts."""
+"""Read logic of the researcher pages: one function (or QuerySet method) per
+page section, each a fixed number of queries whatever the amount of data.
 
-from __future__ import annotations
+Public pages read confirmed data only. Aggregations group by plain dates and
+bucket years in Python: SQLite runs Django's Extract/Trunc functions as Python
+callbacks per row (see PERF-NOTES), and a country has few distinct dates.
+"""
 
-from collections import defaultdict
+import datetime
+from bisect import bisect_right
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Case, Count, DecimalField, F, Q, Sum, When
+from django.db.models import Case, Count, DecimalField, Exists, F, Min, OuterRef, Prefetch, Q, Sum, When
 
-from .models import Platform, PlatformReport, ShutdownEvent
+from . import charts
+from .dbfunctions import DaysBetween, Year
+from .countries import country_name
+from .models import (
+    Actor,
+    Demand,
+    DemandType,
+    Dispute,
+    DisputeParty,
+    DisputeStatus,
+    Event,
+    Evidence,
+    Outcome,
+    Platform,
+    PlatformReport,
+    ReviewState,
+    ShutdownEvent,
+    Topic,
+)
+
+CONFIRMED = ReviewState.CONFIRMED
+TARGETED = DisputeParty.Role.TARGETED
+DEMANDING = DisputeParty.Role.DEMANDING
+PLATFORM_LABELS = dict(Platform.choices)
+
+# How researchers read outcomes: did the platform give way, resist, or go to court?
+OUTCOME_GROUPS = {
+    "complied": "Complied",
+    "partially_complied": "Partially complied",
+    "refused": "Refused",
+    "challenged_in_court": "Went to court",
+    "other": "Other outcome",
+}
+DELAY_BUCKETS = [
+    (7, "< 1 week"),
+    (31, "< 1 month"),
+    (92, "< 3 months"),
+    (366, "< 1 year"),
+    (None, "> 1 year"),
+]
+
+
+MAX_COLUMNS = 12
+
+
+def outcome_group(kind: str) -> str:
+    return kind if kind in OUTCOME_GROUPS else "other"
+
+
+# Disputes list -----------------------------------------------------------------------------
+
+
+def targets_prefetch() -> Prefetch:
+    """The targeted platforms of each dispute, as `dispute.targets`."""
+    return Prefetch(
+        "party_roles",
+        queryset=DisputeParty.objects.filter(role=TARGETED).select_related("actor").order_by("actor__name"),
+        to_attr="targets",
+    )
+
+
+def disputes_filtered(data: dict):
+    """Confirmed disputes matching a cleaned `DisputeFilterForm`, in its order."""
+    from .search import dispute_match_sql, terms
+
+    qs = Dispute.objects.confirmed()
+    if data.get("country"):
+        qs = qs.filter(country=data["country"])
+    if data.get("status"):
+        qs = qs.filter(status=data["status"])
+    # IN (subquery) rather than correlated EXISTS: the database reads the few
+    # matching parties or demands through their index once, instead of probing
+    # for every dispute.
+    if data.get("platform"):
+        parties = DisputeParty.objects.filter(role=TARGETED, actor__platform=data["platform"])
+        qs = qs.filter(pk__in=parties.values("dispute_id"))
+    if data.get("actor"):
+        qs = qs.filter(pk__in=DisputeParty.objects.filter(actor__slug=data["actor"]).values("dispute_id"))
+    if data.get("demand_type"):
+        demands = Demand.objects.filter(review_state=CONFIRMED, demand_type=data["demand_type"])
+        qs = qs.filter(pk__in=demands.values("dispute_id"))
+    if data.get("outcome"):
+        outcomes = Outcome.objects.filter(review_state=CONFIRMED, kind=data["outcome"])
+        qs = qs.filter(pk__in=outcomes.values("dispute_id"))
+    if data.get("topic"):
+        qs = qs.filter(topics__slug=data["topic"])
+    if data.get("date_from"):
+        qs = qs.filter(start_date__gte=data["date_from"])
+    if data.get("date_to"):
+        qs = qs.filter(start_date__lte=data["date_to"])
+    if data.get("q"):
+        qs = qs.filter(pk__in=dispute_match_sql(data["q"])) if terms(data["q"]) else qs.none()
+    order = {
+        "oldest": ["start_date", "title"],
+        "title": ["title"],
+        "country": ["country", "-start_date", "title"],
+    }.get(data.get("sort") or "", ["-start_date", "title"])
+    return qs.order_by(*order)
+
+
+def countries_with_disputes() -> list[tuple[str, str]]:
+    codes = Dispute.objects.confirmed().order_by().values_list("country", flat=True).distinct()
+    return sorted(((code, country_name(code)) for code in codes), key=lambda item: item[1])
+
+
+def topic_choices() -> list[tuple[str, str]]:
+    return list(Topic.objects.values_list("slug", "name"))
+
+
+# Home ------------------------------------------------------------------------------------------
+
+
+@dataclass
+class TimelineEntry:
+    """A demand, outcome, event or report in a dispute's history."""
+
+    kind: str  # demand, outcome, event, reporting
+    date: datetime.date | None
+    precision: str
+    obj: object
+    evidence: list = field(default_factory=list)
+
+    @property
+    def date_display(self) -> str:
+        from .models import format_date
+
+        return format_date(self.date, self.precision)
+
+    @property
+    def anchor(self) -> str:
+        return f"{self.kind}-{self.obj.pk}"
+
+    @property
+    def sort_key(self):
+        """Date order that respects precision: a vague date stands at the start
+        of its period, before the precise dates inside it ("June 2021" before
+        "3 June 2021"); undated entries come last."""
+        order = {"demand": 0, "event": 1, "outcome": 2, "reporting": 3}[self.kind]
+        vagueness = {"year": 0, "month": 1}.get(self.precision, 2)
+        return (self.date or datetime.date.max, vagueness, order, self.obj.pk)
+
+
+def home_figures(today: datetime.date | None = None) -> dict:
+    today = today or datetime.date.today()
+    by_status = dict(
+        Dispute.objects.confirmed().order_by().values_list("status").annotate(n=Count("id")).values_list("status", "n")
+    )
+    statuses = [(label, by_status.get(value, 0), value) for value, label in DisputeStatus.choices]
+    return {
+        "disputes": sum(by_status.values()),
+        "statuses": statuses,
+        "countries": Dispute.objects.confirmed().order_by().values("country").distinct().count(),
+        # Probe each platform actor for one confirmed dispute rather than
+        # scanning every party of every dispute.
+        "platforms": Actor.objects.platforms()
+        .exclude(platform="")
+        .filter(
+            Exists(
+                DisputeParty.objects.filter(
+                    actor=OuterRef("pk"), role=TARGETED, dispute__review_state=CONFIRMED
+                )
+            )
+        )
+        .order_by()
+        .values("platform")
+        .distinct()
+        .count(),
+        "recent_demands": Demand.objects.confirmed().filter(date__gt=today - datetime.timedelta(days=365)).count(),
+    }
+
+
+# Each order follows the index that serves it (demand_state_date_idx is
+# ascending, scanned backwards; outcome/event_latest_idx are descending), so
+# that the database reads the newest rows first instead of sorting them all.
+_LATEST = (
+    ("demand", Demand, ("dispute", "made_by", "made_to"), ("-date", "-id")),
+    ("outcome", Outcome, ("dispute", "actor"), ("-date", "id")),
+    ("event", Event, ("dispute", "actor"), ("-date", "id")),
+)
+
+
+def latest_facts(limit: int = 10, *, country: str = "", platform: str = "") -> list[TimelineEntry]:
+    """The most recent confirmed demands, outcomes and events across disputes (3 queries).
+
+    The dispute's own review state is checked on the fetched rows rather than in
+    SQL: a condition on the joined table leads SQLite to scan every dispute.
+    Confirmed facts of unconfirmed disputes are rare, so fetching a few extra
+    rows is enough to fill the list.
+    """
+    entries = []
+    for kind, model, related, order in _LATEST:
+        qs = model.objects.filter(review_state=CONFIRMED, date__isnull=False).select_related(*related)
+        if country:
+            qs = qs.filter(dispute__country=country)
+        if platform:
+            qs = qs.filter(
+                dispute__in=DisputeParty.objects.filter(role=TARGETED, actor__platform=platform).values("dispute_id")
+            )
+        for obj in qs.order_by(*order)[: limit * 3]:
+            if obj.dispute.review_state == CONFIRMED:
+                entries.append(TimelineEntry(kind, obj.date, obj.date_precision, obj))
+    entries.sort(key=lambda e: (e.date, e.kind, e.obj.pk), reverse=True)
+    return entries[:limit]
+
+
+def recently_confirmed(limit: int = 50, *, country: str = "", platform: str = "") -> list[TimelineEntry]:
+    """Confirmed demands, outcomes and events, most recently confirmed or edited
+    first (3 queries): what feed readers have not seen yet. Confirming saves the
+    row, so `updated_at` is the confirmation time of a fact not edited since."""
+    entries = []
+    for kind, model, related, _ in _LATEST:
+        qs = model.objects.confirmed().select_related(*related)
+        if country:
+            qs = qs.filter(dispute__country=country)
+        if platform:
+            qs = qs.filter(
+                dispute__in=DisputeParty.objects.filter(role=TARGETED, actor__platform=platform).values("dispute_id")
+            )
+        entries += [TimelineEntry(kind, obj.date, obj.date_precision, obj) for obj in qs.order_by("-updated_at")[:limit]]
+    entries.sort(key=lambda e: e.obj.updated_at, reverse=True)
+    return entries[:limit]
+
+
+def ingestion_health() -> dict:
+    """Article counts by pipeline state and the last arrival (2 queries).
+
+    A stand-in written against `ingestion.models` as they are; the ingestion
+    helper's own selector replaces it at integration.
+    """
+    from ingestion.models import Article, Source
+
+    by_status = dict(Article.objects.order_by().values_list("status").annotate(n=Count("id")))
+    sources = Source.objects.aggregate(
+        enabled=Count("id", filter=Q(enabled=True)), total=Count("id")
+    )
+    latest = Article.objects.order_by("-id").values_list("created_at", flat=True).first()
+    states = [(label, by_status.get(value, 0), value) for value, label in Article.Status.choices]
+    failed = by_status.get(Article.Status.FAILED, 0)
+    total = sum(by_status.values())
+    return {
+        "states": states,
+        "total": total,
+        "failed": failed,
+        "failure_share": (failed / total) if total else 0,
+        "sources_enabled": sources["enabled"],
+        "sources_total": sources["total"],
+        "latest": latest,
+    }
+
+
+# Dispute page --------------------------------------------------------------------------------
+
+
+@dataclass
+class Story:
+    """One story as reported, shown once however many outlets syndicated it."""
+
+    evidence: Evidence
+    copies: list[Evidence]
+
+    @property
+    def others(self) -> int:
+        return len(self.other_outlets)
+
+    @property
+    def other_outlets(self) -> list[str]:
+        """Outlets that carried the same story; the same source cited twice is not one."""
+        return sorted({_outlet(e) for e in self.copies} - {_outlet(self.evidence), ""})
+
+
+def _outlet(evidence: Evidence) -> str:
+    return (evidence.article.outlet if evidence.article else evidence.outlet) or evidence.source_url
+
+
+def _story_key(evidence: Evidence):
+    article = evidence.article
+    if article is not None:
+        if article.content_hash:
+            return ("hash", article.content_hash)
+        if article.title:
+            return ("title", article.title.strip().lower())
+        return ("article", article.pk)
+    return ("url", evidence.source_url)
+
+
+def group_stories(evidence: list[Evidence]) -> list[Story]:
+    """Collapse syndicated copies (same text hash or headline) into one story each."""
+    stories: dict = {}
+    for item in evidence:
+        key = _story_key(item)
+        if key in stories:
+            stories[key].copies.append(item)
+        else:
+            stories[key] = Story(item, [])
+    return list(stories.values())
+
+
+def _report_precision(evidence: Evidence) -> str:
+    """Evidence keeps no precision: a hand-entered source dated on the 1st of
+    January was given as a year (the demo loader stores "2021" so)."""
+    if evidence.article_id or evidence.published is None:
+        return "day"
+    if evidence.published.day == 1:
+        return "year" if evidence.published.month == 1 else "month"
+    return "day"
+
+
+DISPUTE_PAGE_KEYS = (
+    "parties", "demanding", "targeted", "other_parties", "topics", "demands", "unanswered_outcomes", "timeline",
+    "stories", "related",
+)
+
+
+def dispute_page(dispute: Dispute) -> dict:
+    """Everything the dispute page shows, in a fixed number of queries."""
+    parties = list(dispute.party_roles.select_related("actor").order_by("role", "actor__name"))
+    demands = list(
+        dispute.demands.filter(review_state=CONFIRMED)
+        .select_related("made_by", "made_to")
+        .prefetch_related("penalties")
+    )
+    outcomes = list(dispute.outcomes.filter(review_state=CONFIRMED).select_related("actor"))
+    events = list(dispute.events.filter(review_state=CONFIRMED).select_related("actor"))
+    evidence = list(dispute.evidence.select_related("article").order_by("published", "id"))
+
+    by_fact = defaultdict(list)
+    general = []
+    for item in evidence:
+        if item.demand_id:
+            by_fact[("demand", item.demand_id)].append(item)
+        elif item.outcome_id:
+            by_fact[("outcome", item.outcome_id)].append(item)
+        elif item.event_id:
+            by_fact[("event", item.event_id)].append(item)
+        else:
+            general.append(item)
+    known = {("demand", d.pk) for d in demands} | {("outcome", o.pk) for o in outcomes} | {("event", e.pk) for e in events}
+
+    answers = defaultdict(list)
+    for outcome in outcomes:
+        outcome.stories = group_stories(by_fact[("outcome", outcome.pk)])
+        if outcome.demand_id:
+            answers[outcome.demand_id].append(outcome)
+    for demand in demands:
+        demand.answers = answers[demand.pk]
+        demand.stories = group_stories(by_fact[("demand", demand.pk)])
+    for event in events:
+        event.stories = group_stories(by_fact[("event", event.pk)])
+
+    # Reporting: every story once, whichever fact it supports (evidence of
+    # unconfirmed facts stays out).
+    public = general + [e for key, items in by_fact.items() if key in known for e in items]
+    public.sort(key=lambda e: (e.published or datetime.date.max, e.pk))
+    stories = group_stories(public)
+
+    timeline = (
+        [TimelineEntry("demand", d.date, d.date_precision, d, d.stories) for d in demands]
+        + [TimelineEntry("outcome", o.date, o.date_precision, o, o.stories) for o in outcomes]
+        + [TimelineEntry("event", e.date, e.date_precision, e, e.stories) for e in events]
+        + [TimelineEntry("reporting", s.evidence.published, _report_precision(s.evidence), s.evidence, [s])
+           for s in stories]
+    )
+    timeline.sort(key=lambda e: e.sort_key)
+    return {
+        "parties": parties,
+        "demanding": [p for p in parties if p.role == DEMANDING],
+        "targeted": [p for p in parties if p.role == TARGETED],
+        "other_parties": [p for p in parties if p.role not in (DEMANDING, TARGETED)],
+        "topics": list(dispute.topics.all()),
+        "demands": demands,
+        "unanswered_outcomes": [o for o in outcomes if not o.demand_id],
+        "timeline": timeline,
+        "stories": stories,
+        "related": related_disputes(dispute, [p.actor.platform for p in parties if p.role == TARGETED]),
+    }
+
+
+def related_disputes(dispute: Dispute, platforms: list[str], limit: int = 6) -> list[Dispute]:
+    """Other disputes of the same country or against the same platforms (1 query)."""
+    same_platform = Exists(
+        DisputeParty.objects.filter(
+            dispute=OuterRef("pk"), role=TARGETED, actor__platform__in=[p for p in platforms if p]
+        )
+    )
+    return list(
+        Dispute.objects.confirmed()
+        .exclude(pk=dispute.pk)
+        .filter(Q(country=dispute.country) | same_platform)
+        .order_by("-start_date", "title")[:limit]
+    )
+
+
+# Aggregations for country, platform and actor pages ---------------------------------------
+
+
+def _demands_by_year(demands, title: str) -> charts.Chart:
+    data: dict[str, Counter] = defaultdict(Counter)
+    for year, demand_type, n in (
+        demands.order_by().annotate(year=Year("date")).values_list("year", "demand_type").annotate(n=Count("id"))
+    ):
+        data[str(year) if year else "Undated"][demand_type] += n
+    years = sorted(data, key=lambda y: (y == "Undated", y))
+    return charts.stacked_columns(
+        "demands-by-year", title, {y: dict(data[y]) for y in years}, dict(DemandType.choices), unit="demands"
+    )
+
+
+def _delays(demands, title: str) -> charts.Chart:
+    """How long from each demand to the first confirmed outcome answering it.
+
+    One pass: demands joined to their outcomes, grouped per demand, the day
+    count computed in SQL; Python only buckets the integers.
+    """
+    rows = (
+        demands.order_by()
+        .filter(date__isnull=False)
+        .annotate(first=Min("outcomes__date", filter=Q(outcomes__review_state=CONFIRMED)))
+        .filter(first__isnull=False)
+        .annotate(days=DaysBetween("first", "date"))
+        .values_list("days", flat=True)
+    )
+    limits = [limit for limit, _ in DELAY_BUCKETS if limit]
+    counts = Counter(bisect_right(limits, days) for days in rows)
+    data = {label: {"answered": counts.get(i, 0)} for i, (_, label) in enumerate(DELAY_BUCKETS)} if counts else {}
+    return charts.stacked_columns("delay", title, data, {"answered": "Demands answered"}, unit="demands")
+
+
+def _outcomes_by(outcomes, key: str, label_of, title: str, slug: str) -> charts.Chart:
+    data: dict[str, Counter] = defaultdict(Counter)
+    names = {}
+    for column, kind, n in outcomes.order_by().values_list(key, "kind").annotate(n=Count("id")):
+        if column:
+            data[column][outcome_group(kind)] += n
+            names[column] = label_of(column)
+    columns = sorted(data, key=lambda c: (-sum(data[c].values()), c))
+    shown = {c: dict(data[c]) for c in columns[:MAX_COLUMNS]}
+    if len(columns) > MAX_COLUMNS:
+        rest = Counter()
+        for c in columns[MAX_COLUMNS:]:
+            rest.update(data[c])
+        shown["others"] = dict(rest)
+        names["others"] = f"{len(columns) - MAX_COLUMNS} others"
+    # Axis labels stay short (country codes); the table and tooltips name them in full.
+    short = {c: (c if key.endswith("country") else names[c]) for c in names}
+    short["others"] = "Others"
+    return charts.stacked_columns(
+        slug, title, shown, OUTCOME_GROUPS, unit="outcomes", names=names, short_names=short
+    )
+
+
+def country_overview(code: str) -> dict:
+    demands = Demand.objects.filter(review_state=CONFIRMED, dispute__review_state=CONFIRMED, dispute__country=code)
+    # The platform that acted: the outcome's own actor when it is a platform,
+    # else the platform the answered demand was made to.
+    outcomes = Outcome.objects.filter(
+        review_state=CONFIRMED, dispute__review_state=CONFIRMED, dispute__country=code
+    )
+    platform_outcomes = outcomes.filter(
+        Q(actor__platform__gt="") | Q(actor__isnull=True, demand__made_to__platform__gt="")
+    ).annotate(
+        acting_platform=_acting_platform()
+    )
+    by_status = dict(
+        Dispute.objects.confirmed().for_country(code).order_by().values_list("status").annotate(n=Count("id"))
+    )
+    government = (
+        Actor.objects.filter(
+            party_roles__role=DEMANDING,
+            party_roles__dispute__country=code,
+            party_roles__dispute__review_state=CONFIRMED,
+        )
+        .annotate(dispute_count=Count("party_roles__dispute", distinct=True))
+        .order_by("-dispute_count", "name")
+    )
+    return {
+        "statuses": [(label, by_status.get(value, 0), value) for value, label in DisputeStatus.choices],
+        "dispute_count": sum(by_status.values()),
+        "demand_chart": _demands_by_year(demands, f"Demands per year by type, {country_name(code)}"),
+        "outcome_chart": _outcomes_by(
+            platform_outcomes, "acting_platform", lambda p: PLATFORM_LABELS.get(p, p),
+            "Outcomes by platform", "outcomes-by-platform",
+        ),
+        "delay_chart": _delays(demands, "Time from demand to first outcome"),
+        "government": list(government),
+    }
+
+
+def _acting_platform():
+    from django.db.models import Case, F, When
+
+    return Case(When(actor__platform__gt="", then=F("actor__platform")), default=F("demand__made_to__platform"))
+
+
+def platform_overview(code: str) -> dict:
+    demands = Demand.objects.filter(review_state=CONFIRMED, dispute__review_state=CONFIRMED, made_to__platform=code)
+    outcomes = Outcome.objects.filter(review_state=CONFIRMED, dispute__review_state=CONFIRMED).filter(
+        Q(actor__platform=code) | Q(actor__isnull=True, demand__made_to__platform=code)
+    )
+    return {
+        "actors": list(Actor.objects.filter(platform=code).select_related("parent")),
+        "demand_chart": _demands_by_year(demands, f"Demands received per year by type, {PLATFORM_LABELS[code]}"),
+        "outcome_chart": _outcomes_by(
+            outcomes, "dispute__country", country_name, "Compliance by country", "compliance-by-country"
+        ),
+        "delay_chart": _delays(demands, "Time from demand to first outcome"),
+    }
+
+
+def actor_overview(actor: Actor) -> dict:
+    roles = list(
+        actor.party_roles.filter(dispute__review_state=CONFIRMED)
+        .select_related("dispute")
+        .order_by("-dispute__start_date")[:100]
+    )
+    made = Demand.objects.filter(review_state=CONFIRMED, dispute__review_state=CONFIRMED, made_by=actor)
+    received = Demand.objects.filter(review_state=CONFIRMED, dispute__review_state=CONFIRMED, made_to=actor)
+    demands = received if actor.kind == Actor.Kind.PLATFORM else made
+    outcomes = Outcome.objects.filter(review_state=CONFIRMED, dispute__review_state=CONFIRMED, actor=actor)
+    return {
+        "roles": roles,
+        "aliases": list(actor.aliases.all()),
+        "children": list(actor.children.all()),
+        "demands_label": "received" if actor.kind == Actor.Kind.PLATFORM else "made",
+        "demand_list": list(demands.select_related("dispute", "made_by", "made_to").order_by("-date")[:50]),
+        "demand_chart": _demands_by_year(
+            demands,
+            f"Demands {'received' if actor.kind == Actor.Kind.PLATFORM else 'made'} per year by type",
+        ),
+        "outcome_chart": _outcomes_by(
+            outcomes, "dispute__country", country_name, "Outcomes by country", "outcomes-by-country"
+        ),
+    }
+
+
+# Compare ----------------------------------------------------------------------------------------
+
+
+@dataclass
+class Cell:
+    """`answered` counts the outcomes answering a demand; `complied` those that gave way."""
+
+    disputes: int = 0
+    demands: int = 0
+    answered: int = 0
+    complied: int = 0
+
+    @property
+    def compliance(self) -> float | None:
+        return self.complied / self.answered if self.answered else None
+
+
+COMPLYING = ("complied", "partially_complied")
+
+
+def compare_matrix() -> dict:
+    """Countries × platforms: disputes, demands and compliance (3 queries)."""
+    cells: dict[tuple[str, str], Cell] = defaultdict(Cell)
+    for country, platform, n in (
+        DisputeParty.objects.filter(role=TARGETED, dispute__review_state=CONFIRMED)
+        .exclude(actor__platform="")
+        .order_by()
+        .values_list("dispute__country", "actor__platform")
+        .annotate(n=Count("dispute", distinct=True))
+    ):
+        cells[country, platform].disputes = n
+    for country, platform, n in (
+        Demand.objects.confirmed()
+        .exclude(made_to__platform="")
+        .exclude(made_to__isnull=True)
+        .order_by()
+        .values_list("dispute__country", "made_to__platform")
+        .annotate(n=Count("id"))
+    ):
+        cells[country, platform].demands = n
+    for country, platform, kind, n in (
+        Outcome.objects.confirmed()
+        .filter(demand__isnull=False)
+        .exclude(demand__made_to__platform="")
+        .exclude(demand__made_to__isnull=True)
+        .order_by()
+        .values_list("dispute__country", "demand__made_to__platform", "kind")
+        .annotate(n=Count("id"))
+    ):
+        cells[country, platform].answered += n
+        if kind in COMPLYING:
+            cells[country, platform].complied += n
+    countries = sorted({c for c, _ in cells}, key=country_name)
+    order = {value: i for i, value in enumerate(Platform.values)}
+    platforms = sorted({p for _, p in cells}, key=lambda p: order.get(p, 99))
+    return {
+        "countries": [(c, country_name(c)) for c in countries],
+        "platforms": [(p, PLATFORM_LABELS.get(p, p)) for p in platforms],
+        "rows": [(c, country_name(c), [cells.get((c, p)) for p in platforms]) for c in countries],
+    }
+
+
+# Search --------------------------------------------------------------------------------------------
+
+
+def attach_hits(kind: str, hits: list) -> list:
+    """Load the rows behind search hits (2 queries): disputes with their
+    platforms, articles with the confirmed disputes they are evidence for."""
+    from ingestion.models import Article
+
+    ids = [hit.pk for hit in hits]
+    if not ids:
+        return hits
+    if kind == "dispute":
+        objects = Dispute.objects.confirmed().filter(pk__in=ids).prefetch_related(targets_prefetch()).in_bulk()
+    else:
+        objects = Article.objects.filter(pk__in=ids).in_bulk()
+        cited = defaultdict(dict)
+        for article_id, dispute in (
+            (e.article_id, e.dispute)
+            for e in Evidence.objects.filter(article_id__in=ids, dispute__review_state=CONFIRMED).select_related(
+                "dispute"
+            )
+        ):
+            cited[article_id][dispute.pk] = dispute
+        for hit in hits:
+            hit.disputes = list(cited[hit.pk].values())
+    for hit in hits:
+        hit.obj = objects.get(hit.pk)
+    return [hit for hit in hits if hit.obj is not None]
+
+
+# Platforms' own figures (transparency reports) -----------------------------------
 
 # Google's 2009–2019 format and its current one describe the same requests; the
 # current file wins where both cover a half-year (README: "Prefer 1a").

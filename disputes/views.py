@@ -1,16 +1,113 @@
+"""The researcher pages. Each view validates its query with a form, asks a
+selector and renders; HTMX requests get only the partial they swap."""
+
+from django.core.paginator import Paginator
+from django.utils.functional import cached_property
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_safe
+from django.views.decorators.vary import vary_on_headers
 
+from . import exports, selectors
+from .caching import cached, data_version, lazy_items
+from .countries import COUNTRY_CODES, country_name
+from .forms import CompareForm, DisputeFilterForm, PageForm, SearchForm, TimelineForm
 from .models import Actor, ActorRedirect, Dispute, DisputeRedirect, Platform
+from .search import MARK_END, MARK_START
+from .search import search as full_text_search
+
+PER_PAGE = 25
 
 
+def _partial(request, template: str, partial: str) -> str:
+    """The partial for an HTMX swap; the whole page otherwise (and when htmx
+    restores history it did not cache, it needs the whole page)."""
+    if request.htmx and not request.htmx.history_restore_request:
+        return f"{template}#{partial}"
+    return template
+
+
+def _bad_request(request, template: str, context: dict):
+    return render(request, template, context, status=400)
+
+
+# Home ---------------------------------------------------------------------------------------------
+
+
+@require_safe
 def home(request):
-    return redirect("disputes:list")
+    context = {
+        "figures": cached("home-figures", selectors.home_figures),
+        "latest": cached("latest-facts", selectors.latest_facts, 10),
+    }
+    return render(request, "disputes/home.html", context)
 
 
+@require_safe
+@vary_on_headers("HX-Request")
+def ingestion_health(request):
+    template = _partial(request, "disputes/ingestion_health.html", "health-panel")
+    return render(request, template, {"health": selectors.ingestion_health()})
+
+
+# Disputes list -----------------------------------------------------------------------------------
+
+
+class _CachedCountPaginator(Paginator):
+    """Counting a filtered list is most of its cost; the count is cached per
+    filter and data version like the rows' fragment."""
+
+    def __init__(self, *args, key: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._key = key
+
+    @cached_property
+    def count(self):
+        return cached("dispute-count", lambda: self.object_list.count(), key=self._key)
+
+
+def _filter_form(request) -> DisputeFilterForm:
+    return DisputeFilterForm(
+        request.GET,
+        countries=cached("countries", selectors.countries_with_disputes),
+        topics=cached("topics", selectors.topic_choices),
+    )
+
+
+@require_safe
+@vary_on_headers("HX-Request")
 def dispute_list(request):
-    disputes = Dispute.objects.confirmed().order_by("-start_date")
-    return render(request, "disputes/dispute_list.html", {"disputes": disputes})
+    form = _filter_form(request)
+    template = _partial(request, "disputes/dispute_list.html", "dispute-browser")
+    if not form.is_valid():
+        return _bad_request(request, template, {"form": form, "page": None})
+    disputes = selectors.disputes_filtered(form.cleaned_data).prefetch_related(selectors.targets_prefetch())
+    query = request.GET.copy()
+    query.pop("page", None)
+    page = _CachedCountPaginator(disputes, PER_PAGE, key=query.urlencode()).get_page(form.cleaned_data.get("page"))
+    context = {"form": form, "page": page, "query": query.urlencode(), "data_version": data_version()}
+    return render(request, template, context)
+
+
+@require_safe
+def dispute_export(request, fmt):
+    form = DisputeFilterForm(request.GET)
+    if not form.is_valid():
+        return exports.json_response({"errors": form.errors.get_json_data()}, status=400)
+    disputes = (
+        selectors.disputes_filtered(form.cleaned_data)
+        .prefetch_related(selectors.targets_prefetch())
+        .iterator(chunk_size=2000)
+    )
+    absolute = request.build_absolute_uri
+    if fmt == "csv":
+        return exports.csv_response("disputes.csv", exports.DISPUTE_HEADER, exports.dispute_rows(disputes, absolute))
+    rows = [exports.dispute_dict(d, absolute) for d in disputes]
+    return exports.json_response({"filters": form.filter_data(), "count": len(rows), "disputes": rows},
+                                 filename="disputes.json")
+
+
+# Dispute page ------------------------------------------------------------------------------------
 
 
 def _get_dispute(slug: str) -> Dispute | str:
@@ -24,26 +121,173 @@ def _get_dispute(slug: str) -> Dispute | str:
     raise Http404("No such dispute")
 
 
+@require_safe
+@vary_on_headers("HX-Request")
 def dispute_detail(request, slug):
     dispute = _get_dispute(slug)
     if isinstance(dispute, str):
         return redirect(dispute, permanent=True)
-    return render(request, "disputes/dispute_detail.html", {"dispute": dispute})
+    form = TimelineForm({"kind": request.GET.get("kind", "")})
+    kind = form.cleaned_data["kind"] if form.is_valid() else ""
+
+    def load():
+        data = cached("dispute-page", selectors.dispute_page, dispute, key=str(dispute.pk))
+        if kind:
+            data = {**data, "timeline": [entry for entry in data["timeline"] if entry.kind == kind]}
+        return data
+
+    context = {
+        "dispute": dispute,
+        "timeline_form": form,
+        "kind": kind,
+        "permalink": request.build_absolute_uri(dispute.get_absolute_url()),
+        # The body is a cached template fragment keyed by this version: on a hit
+        # its data is never loaded.
+        "data_version": data_version(),
+        **lazy_items(selectors.DISPUTE_PAGE_KEYS, load),
+    }
+    status = 200 if form.is_valid() else 400
+    return render(request, _partial(request, "disputes/dispute_detail.html", "timeline"), context, status=status)
 
 
+# Country, platform, actor ---------------------------------------------------------------------
+
+
+def _disputes_page(request, disputes):
+    form = PageForm(request.GET)
+    number = form.cleaned_data["page"] if form.is_valid() else 1
+    return Paginator(disputes.prefetch_related(selectors.targets_prefetch()), PER_PAGE).get_page(number)
+
+
+@require_safe
+@vary_on_headers("HX-Request")
+def country_detail(request, code):
+    if code.upper() not in COUNTRY_CODES:
+        raise Http404("No such country")
+    if code != code.upper():
+        return redirect("disputes:country", code=code.upper(), permanent=True)
+    page = _disputes_page(request, Dispute.objects.confirmed().for_country(code))
+    template = _partial(request, "disputes/country_detail.html", "dispute-page")
+    context = {
+        "code": code,
+        "name": country_name(code),
+        "page": page,
+        "figures": [],  # filled by the transparency-report importers
+        "data_version": data_version(),
+        **({} if request.htmx else cached("country", selectors.country_overview, code)),
+    }
+    return render(request, template, context)
+
+
+@require_safe
+@vary_on_headers("HX-Request")
 def platform_detail(request, platform):
     if platform not in Platform.values:
         raise Http404("No such platform")
-    actor = Actor.objects.filter(platform=platform).first()
-    disputes = Dispute.objects.confirmed().for_platform(platform)
-    return render(
-        request, "disputes/platform_detail.html", {"platform": platform, "actor": actor, "disputes": disputes}
-    )
+    page = _disputes_page(request, Dispute.objects.confirmed().for_platform(platform).order_by("-start_date", "title"))
+    template = _partial(request, "disputes/platform_detail.html", "dispute-page")
+    context = {
+        "platform": platform,
+        "name": dict(Platform.choices)[platform],
+        "page": page,
+        "figures": [],  # filled by the transparency-report importers
+        "data_version": data_version(),
+        **({} if request.htmx else cached("platform", selectors.platform_overview, platform)),
+    }
+    return render(request, template, context)
 
 
+@require_safe
 def actor_detail(request, slug):
-    actor = Actor.objects.filter(slug=slug).first()
+    if slug.isdigit():
+        actor = get_object_or_404(Actor, pk=int(slug))
+        return redirect("disputes:actor", slug=actor.slug, permanent=True)
+    actor = Actor.objects.filter(slug=slug).select_related("parent").first()
     if actor is None:
         moved = get_object_or_404(ActorRedirect.objects.select_related("actor"), old_slug=slug)
         return redirect(moved.actor.get_absolute_url(), permanent=True)
-    return render(request, "disputes/actor_detail.html", {"actor": actor})
+    return render(request, "disputes/actor_detail.html", {"actor": actor, **selectors.actor_overview(actor)})
+
+
+# Compare and search ---------------------------------------------------------------------------
+
+
+@require_safe
+@vary_on_headers("HX-Request")
+def compare(request, fmt=""):
+    form = CompareForm(request.GET)
+    if not form.is_valid():
+        return _bad_request(request, "disputes/compare.html", {"form": form})
+    matrix = cached("compare", selectors.compare_matrix)
+    if fmt:
+        return _compare_export(fmt, matrix)
+    metric = form.cleaned_data["metric"] or "disputes"
+    template = _partial(request, "disputes/compare.html", "matrix")
+    return render(request, template, {"form": form, "metric": metric, **matrix})
+
+
+def _compare_export(fmt, matrix):
+    header = ["country", "platform", "disputes", "demands", "answered", "complied"]
+    rows = [
+        [code, platform, cell.disputes, cell.demands, cell.answered, cell.complied]
+        for code, _, cells in matrix["rows"]
+        for (platform, _), cell in zip(matrix["platforms"], cells)
+        if cell is not None
+    ]
+    if fmt == "csv":
+        return exports.csv_response("compare.csv", header, rows)
+    return exports.json_response({"cells": [dict(zip(header, row)) for row in rows]}, filename="compare.json")
+
+
+SEARCH_PER_PAGE = 20
+
+
+@require_safe
+@vary_on_headers("HX-Request")
+def search(request):
+    form = SearchForm(request.GET)
+    template = _partial(request, "disputes/search.html", "results")
+    if not form.is_valid():
+        return _bad_request(request, template, {"form": form})
+    q, kind = form.cleaned_data["q"], form.cleaned_data["kind"]
+    number = form.cleaned_data["page"] or 1
+    offset = (number - 1) * SEARCH_PER_PAGE
+    results = {}
+    for section in ("dispute", "article"):
+        if kind in ("", section):
+            limit = SEARCH_PER_PAGE if kind else 5 if section == "dispute" else 10
+            total, hits = full_text_search(section, q, limit=limit, offset=offset if kind else 0)
+            results[section] = {"total": total, "hits": selectors.attach_hits(section, hits)}
+    context = {"form": form, "q": q, "kind": kind, "results": results, "page_number": number,
+               "per_page": SEARCH_PER_PAGE}
+    return render(request, template, context)
+
+
+SEARCH_EXPORT_LIMIT = 1000
+SEARCH_HEADER = ["kind", "rank", "title", "url", "country_or_outlet", "date", "snippet"]
+
+
+@require_safe
+def search_export(request, fmt):
+    """The hits of a search (the best SEARCH_EXPORT_LIMIT of each kind)."""
+    form = SearchForm(request.GET)
+    if not form.is_valid():
+        return exports.json_response({"errors": form.errors.get_json_data()}, status=400)
+    q, kind = form.cleaned_data["q"], form.cleaned_data["kind"]
+    rows = []
+    for section in ("dispute", "article"):
+        if kind in ("", section):
+            _, hits = full_text_search(section, q, limit=SEARCH_EXPORT_LIMIT)
+            for hit in selectors.attach_hits(section, hits):
+                obj = hit.obj
+                if section == "dispute":
+                    url, where, date = request.build_absolute_uri(obj.get_absolute_url()), obj.country, obj.start_date
+                else:
+                    url, where, date = obj.canonical_url or obj.url, obj.outlet, obj.published
+                snippet = hit.snippet_raw.replace(MARK_START, "").replace(MARK_END, "")
+                rows.append([section, round(hit.rank, 4), obj.title, url, where, date, snippet])
+    if fmt == "csv":
+        return exports.csv_response("search.csv", SEARCH_HEADER, rows)
+    return exports.json_response(
+        {"q": q, "kind": kind, "results": [dict(zip(SEARCH_HEADER, row)) for row in rows]}, filename="search.json"
+    )

@@ -1,0 +1,302 @@
+"""The read-only JSON API: plain views, the same filters as the pages, and a
+hand-written OpenAPI description (openapi.py)."""
+
+from django import forms
+from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef
+from django.http import Http404
+from django.urls import reverse
+from django.views.decorators.http import require_safe
+
+from . import exports, selectors
+from .countries import COUNTRY_CHOICES
+from .forms import DisputeFilterForm
+from .models import (
+    Actor,
+    ActorKind,
+    Demand,
+    DemandType,
+    Dispute,
+    DisputeParty,
+    Outcome,
+    OutcomeKind,
+    Platform,
+    ReviewState,
+)
+from .openapi import openapi_document
+
+MAX_PAGE_SIZE = 100
+CONFIRMED = ReviewState.CONFIRMED
+
+
+class PagingForm(forms.Form):
+    page = forms.IntegerField(required=False, min_value=1, max_value=1_000_000)
+    page_size = forms.IntegerField(required=False, min_value=1, max_value=MAX_PAGE_SIZE)
+
+
+class DisputeApiForm(PagingForm, DisputeFilterForm):
+    pass
+
+
+def _choice(choices):
+    return forms.ChoiceField(required=False, choices=[("", "")] + list(choices))
+
+
+class FactFilterForm(PagingForm):
+    dispute = forms.SlugField(required=False, max_length=200)
+    country = _choice(COUNTRY_CHOICES)
+    platform = _choice(Platform.choices)
+    date_from = forms.DateField(required=False)
+    date_to = forms.DateField(required=False)
+
+
+class DemandApiForm(FactFilterForm):
+    demand_type = _choice(DemandType.choices)
+
+
+class OutcomeApiForm(FactFilterForm):
+    kind = _choice(OutcomeKind.choices)
+
+
+class ActorApiForm(PagingForm):
+    kind = _choice(ActorKind.choices)
+    country = _choice(COUNTRY_CHOICES)
+    platform = _choice(Platform.choices)
+
+
+class ArticleApiForm(PagingForm):
+    q = forms.CharField(required=False, max_length=200)
+    dispute = forms.SlugField(required=False, max_length=200)
+    outlet = forms.CharField(required=False, max_length=200)
+    published_from = forms.DateField(required=False)
+    published_to = forms.DateField(required=False)
+
+
+def _errors(form):
+    return exports.json_response({"errors": form.errors.get_json_data()}, status=400)
+
+
+def _paginated(request, form, queryset, serialise):
+    size = form.cleaned_data.get("page_size") or 25
+    page = Paginator(queryset, size).get_page(form.cleaned_data.get("page"))
+    query = request.GET.copy()
+
+    def link(number):
+        query["page"] = number
+        return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
+
+    return exports.json_response(
+        {
+            "count": page.paginator.count,
+            "page": page.number,
+            "page_size": size,
+            "next": link(page.next_page_number()) if page.has_next() else None,
+            "previous": link(page.previous_page_number()) if page.has_previous() else None,
+            "results": [serialise(request, item) for item in page],
+        }
+    )
+
+
+def _actor_ref(actor):
+    return None if actor is None else {"slug": actor.slug, "name": actor.name}
+
+
+def _dispute_json(request, d):
+    return {
+        "slug": d.slug,
+        "title": d.title,
+        "country": d.country,
+        "status": d.status,
+        "start": d.start_date,
+        "start_precision": d.start_precision,
+        "end": d.end_date,
+        "end_precision": d.end_precision,
+        "summary": d.summary,
+        "platforms": sorted({p.actor.platform for p in d.targets if p.actor.platform}),
+        "url": request.build_absolute_uri(d.get_absolute_url()),
+        "api_url": request.build_absolute_uri(reverse("api:dispute", args=[d.slug])),
+    }
+
+
+def _demand_json(request, d):
+    return {
+        "id": d.pk,
+        "dispute": d.dispute.slug,
+        "country": d.dispute.country,
+        "date": d.date,
+        "date_precision": d.date_precision,
+        "demand_type": d.demand_type,
+        "made_by": _actor_ref(d.made_by),
+        "made_to": _actor_ref(d.made_to),
+        "platform": d.made_to.platform if d.made_to else "",
+        "accounts_targeted": d.accounts_targeted,
+        "items_targeted": d.items_targeted,
+        "legal_basis": d.legal_basis,
+        "deadline": d.deadline,
+        "description": d.description,
+        "penalties": [
+            {"kind": p.kind, "amount": p.amount, "currency": p.currency, "description": p.description}
+            for p in d.penalties.all()
+        ],
+    }
+
+
+def _outcome_json(request, o):
+    return {
+        "id": o.pk,
+        "dispute": o.dispute.slug,
+        "country": o.dispute.country,
+        "demand": o.demand_id,
+        "date": o.date,
+        "date_precision": o.date_precision,
+        "kind": o.kind,
+        "actor": _actor_ref(o.actor),
+        "details": o.details,
+        "accounts_withheld": o.accounts_withheld,
+        "fine_amount": o.fine_amount,
+        "fine_currency": o.fine_currency,
+    }
+
+
+def _actor_json(request, a):
+    return {
+        "slug": a.slug,
+        "name": a.name,
+        "kind": a.kind,
+        "country": a.country,
+        "platform": a.platform,
+        "parent": a.parent.slug if a.parent else None,
+        "aliases": [alias.name for alias in a.aliases.all()],
+        "url": request.build_absolute_uri(reverse("disputes:actor", args=[a.slug])),
+    }
+
+
+def _article_json(request, a):
+    return {
+        "id": a.pk,
+        "title": a.title,
+        "outlet": a.outlet,
+        "url": a.canonical_url or a.url,
+        "published": a.published,
+        "language": a.language,
+    }
+
+
+@require_safe
+def index(request):
+    links = {name: request.build_absolute_uri(reverse(f"api:{name}")) for name in
+             ("disputes", "demands", "outcomes", "actors", "articles", "openapi")}
+    return exports.json_response({"name": "Standoff API", "version": "1", "endpoints": links})
+
+
+@require_safe
+def openapi(request):
+    return exports.json_response(openapi_document(request.build_absolute_uri("/api/")))
+
+
+@require_safe
+def disputes(request):
+    form = DisputeApiForm(request.GET)
+    if not form.is_valid():
+        return _errors(form)
+    qs = selectors.disputes_filtered(form.cleaned_data).prefetch_related(selectors.targets_prefetch())
+    return _paginated(request, form, qs, _dispute_json)
+
+
+@require_safe
+def dispute(request, slug):
+    d = Dispute.objects.confirmed().filter(slug=slug).prefetch_related(selectors.targets_prefetch()).first()
+    if d is None:
+        raise Http404("No such dispute")
+    payload = _dispute_json(request, d)
+    demands = Demand.objects.filter(dispute=d, review_state=CONFIRMED).select_related("dispute", "made_by", "made_to")
+    payload["demands"] = [_demand_json(request, x) for x in demands.prefetch_related("penalties")]
+    outcomes = Outcome.objects.filter(dispute=d, review_state=CONFIRMED).select_related("dispute", "actor")
+    payload["outcomes"] = [_outcome_json(request, x) for x in outcomes]
+    payload["parties"] = [
+        {"role": p.role, **_actor_ref(p.actor)} for p in d.party_roles.select_related("actor")
+    ]
+    payload["events"] = [
+        {"id": e.pk, "date": e.date, "date_precision": e.date_precision, "kind": e.kind, "title": e.title,
+         "description": e.description}
+        for e in d.events.filter(review_state=CONFIRMED)
+    ]
+    return exports.json_response(payload)
+
+
+def _facts(model, form):
+    data = form.cleaned_data
+    qs = model.objects.confirmed()
+    if data["dispute"]:
+        qs = qs.filter(dispute__slug=data["dispute"])
+    if data["country"]:
+        qs = qs.filter(dispute__country=data["country"])
+    if data["date_from"]:
+        qs = qs.filter(date__gte=data["date_from"])
+    if data["date_to"]:
+        qs = qs.filter(date__lte=data["date_to"])
+    if data["platform"]:
+        qs = qs.filter(
+            Exists(DisputeParty.objects.filter(dispute=OuterRef("dispute"), role="targeted",
+                                               actor__platform=data["platform"]))
+        )
+    return qs.order_by("-date", "-id")
+
+
+@require_safe
+def demands(request):
+    form = DemandApiForm(request.GET)
+    if not form.is_valid():
+        return _errors(form)
+    qs = _facts(Demand, form).select_related("dispute", "made_by", "made_to").prefetch_related("penalties")
+    if form.cleaned_data["demand_type"]:
+        qs = qs.filter(demand_type=form.cleaned_data["demand_type"])
+    return _paginated(request, form, qs, _demand_json)
+
+
+@require_safe
+def outcomes(request):
+    form = OutcomeApiForm(request.GET)
+    if not form.is_valid():
+        return _errors(form)
+    qs = _facts(Outcome, form).select_related("dispute", "actor")
+    if form.cleaned_data["kind"]:
+        qs = qs.filter(kind=form.cleaned_data["kind"])
+    return _paginated(request, form, qs, _outcome_json)
+
+
+@require_safe
+def actors(request):
+    form = ActorApiForm(request.GET)
+    if not form.is_valid():
+        return _errors(form)
+    qs = Actor.objects.select_related("parent").prefetch_related("aliases").order_by("name", "id")
+    for name in ("kind", "country", "platform"):
+        if form.cleaned_data[name]:
+            qs = qs.filter(**{name: form.cleaned_data[name]})
+    return _paginated(request, form, qs, _actor_json)
+
+
+@require_safe
+def articles(request):
+    from ingestion.models import Article
+
+    from .search import article_match_sql, terms
+
+    form = ArticleApiForm(request.GET)
+    if not form.is_valid():
+        return _errors(form)
+    data = form.cleaned_data
+    qs = Article.objects.filter(status__in=["extracted", "annotated"]).order_by("-published", "-id")
+    if data["q"]:
+        qs = qs.filter(pk__in=article_match_sql(data["q"])) if terms(data["q"]) else qs.none()
+    if data["dispute"]:
+        qs = qs.filter(evidence__dispute__slug=data["dispute"], evidence__dispute__review_state=CONFIRMED).distinct()
+    if data["outlet"]:
+        qs = qs.filter(outlet=data["outlet"])
+    if data["published_from"]:
+        qs = qs.filter(published__gte=data["published_from"])
+    if data["published_to"]:
+        qs = qs.filter(published__lte=data["published_to"])
+    return _paginated(request, form, qs, _article_json)
+

@@ -1,0 +1,93 @@
+"""Atom feeds of confirmed demands, outcomes and events: overall, per country, per platform."""
+
+import datetime
+
+from django.contrib.syndication.views import Feed
+from django.http import Http404
+from django.utils.feedgenerator import Atom1Feed
+
+from . import selectors
+from .caching import cached
+from .countries import COUNTRY_CODES, country_name
+from .models import Platform
+
+def _country_items(code: str, limit: int):
+    return selectors.recently_confirmed(limit, country=code)
+
+
+def _platform_items(platform: str, limit: int):
+    return selectors.recently_confirmed(limit, platform=platform)
+
+
+KIND_LABEL = {"demand": "Demand", "outcome": "Outcome", "event": "Event"}
+
+
+class EventFeed(Feed):
+    """Newly confirmed facts first; an edited fact comes back as updated."""
+
+    feed_type = Atom1Feed
+    title = "Standoff: newly confirmed events"
+    subtitle = "Demands, outcomes and other events in disputes between governments and platforms."
+    link = "/disputes/"
+    limit = 50
+
+    def items(self, obj=None):
+        return cached("feed", selectors.recently_confirmed, self.limit)
+
+    def item_title(self, entry):
+        fact = entry.obj
+        label = fact.title if entry.kind == "event" else str(fact)
+        return f"{fact.dispute.title}: {KIND_LABEL[entry.kind]} — {label}"
+
+    def item_description(self, entry):
+        fact = entry.obj
+        text = getattr(fact, "description", "") or getattr(fact, "details", "")
+        return f"{entry.date_display}. {text}".strip()
+
+    def item_link(self, entry):
+        return f"{entry.obj.dispute.get_absolute_url()}#{entry.anchor}"
+
+    def item_guid(self, entry):
+        return f"tag:standoff,2026:{entry.kind}/{entry.obj.pk}"
+
+    item_guid_is_permalink = False
+
+    def item_pubdate(self, entry):
+        if entry.date is None:
+            return entry.obj.created_at
+        return datetime.datetime.combine(entry.date, datetime.time(), tzinfo=datetime.UTC)
+
+    def item_updateddate(self, entry):
+        return entry.obj.updated_at
+
+
+class CountryEventFeed(EventFeed):
+    def get_object(self, request, code):
+        if code.upper() not in COUNTRY_CODES:
+            raise Http404("No such country")
+        return code.upper()
+
+    def title(self, code):
+        return f"Standoff: newly confirmed events in {country_name(code)}"
+
+    def link(self, code):
+        return f"/countries/{code}/"
+
+    def items(self, code):
+        return cached("feed-country", _country_items, code, self.limit)
+
+
+class PlatformEventFeed(EventFeed):
+    def get_object(self, request, platform):
+        if platform not in Platform.values:
+            raise Http404("No such platform")
+        return platform
+
+    def title(self, platform):
+        return f"Standoff: newly confirmed events involving {dict(Platform.choices)[platform]}"
+
+    def link(self, platform):
+        return f"/platforms/{platform}/"
+
+    def items(self, platform):
+        return cached("feed-platform", _platform_items, platform, self.limit)

@@ -1,0 +1,212 @@
+"""The OpenAPI 3.1 description of /api/, written by hand next to the views."""
+
+from .countries import COUNTRY_CODES
+from .models import ActorKind, DemandType, DisputeStatus, OutcomeKind, Platform, Precision
+
+
+def _param(name, description, schema=None):
+    return {"name": name, "in": "query", "required": False, "description": description,
+            "schema": schema or {"type": "string"}}
+
+
+def _enum(values):
+    return {"type": "string", "enum": list(values)}
+
+
+PAGING = [
+    _param("page", "Page number, from 1.", {"type": "integer", "minimum": 1}),
+    _param("page_size", "Results per page (default 25).", {"type": "integer", "minimum": 1, "maximum": 100}),
+]
+DATE = {"type": "string", "format": "date"}
+NULLABLE_DATE = {"type": ["string", "null"], "format": "date"}
+COUNTRY = _enum(COUNTRY_CODES)
+ACTOR_REF = {"type": ["object", "null"], "properties": {"slug": {"type": "string"}, "name": {"type": "string"}}}
+
+
+def _page_of(ref):
+    return {
+        "type": "object",
+        "required": ["count", "page", "page_size", "next", "previous", "results"],
+        "properties": {
+            "count": {"type": "integer"},
+            "page": {"type": "integer"},
+            "page_size": {"type": "integer"},
+            "next": {"type": ["string", "null"], "format": "uri"},
+            "previous": {"type": ["string", "null"], "format": "uri"},
+            "results": {"type": "array", "items": {"$ref": f"#/components/schemas/{ref}"}},
+        },
+    }
+
+
+def _list(summary, ref, params):
+    return {
+        "get": {
+            "summary": summary,
+            "parameters": params + PAGING,
+            "responses": {
+                "200": {"description": "One page of results.",
+                        "content": {"application/json": {"schema": _page_of(ref)}}},
+                "400": {"description": "A query parameter is invalid.",
+                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Errors"}}}},
+            },
+        }
+    }
+
+
+def openapi_document(server_url: str) -> dict:
+    fact_params = [
+        _param("dispute", "Slug of a dispute."),
+        _param("country", "ISO 3166-1 alpha-2 code of the demanding country (or EU).", COUNTRY),
+        _param("platform", "Platform targeted in the dispute.", _enum(Platform.values)),
+        _param("date_from", "On or after this date.", DATE),
+        _param("date_to", "On or before this date.", DATE),
+    ]
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Standoff API",
+            "version": "1",
+            "description": "Read-only access to confirmed disputes between governments and online platforms: "
+            "who demanded what of whom, under which law, with which threat, and what happened. Dates carry "
+            "their precision (day, month or year); a vague date is stored on its first day.",
+        },
+        "servers": [{"url": server_url}],
+        "paths": {
+            "/disputes/": _list("Confirmed disputes", "Dispute", [
+                _param("q", "Full-text search in titles and summaries."),
+                _param("country", "Demanding country.", COUNTRY),
+                _param("platform", "A targeted platform.", _enum(Platform.values)),
+                _param("actor", "Slug of an actor party to the dispute."),
+                _param("demand_type", "Has a demand of this type.", _enum(DemandType.values)),
+                _param("outcome", "Has an outcome of this kind.", _enum(OutcomeKind.values)),
+                _param("status", "Dispute status.", _enum(DisputeStatus.values)),
+                _param("topic", "Topic slug."),
+                _param("date_from", "Started on or after.", DATE),
+                _param("date_to", "Started on or before.", DATE),
+                _param("sort", "Order.", _enum(["oldest", "title", "country"])),
+            ]),
+            "/disputes/{slug}/": {
+                "get": {
+                    "summary": "One confirmed dispute with its parties, demands, outcomes and events",
+                    "parameters": [{"name": "slug", "in": "path", "required": True, "schema": {"type": "string"}}],
+                    "responses": {
+                        "200": {"description": "The dispute.", "content": {"application/json": {
+                            "schema": {"$ref": "#/components/schemas/DisputeDetail"}}}},
+                        "404": {"description": "No confirmed dispute has this slug."},
+                    },
+                }
+            },
+            "/demands/": _list("Confirmed demands", "Demand", fact_params + [
+                _param("demand_type", "Demand type.", _enum(DemandType.values))]),
+            "/outcomes/": _list("Confirmed outcomes", "Outcome", fact_params + [
+                _param("kind", "Outcome kind.", _enum(OutcomeKind.values))]),
+            "/actors/": _list("Actors", "Actor", [
+                _param("kind", "Actor kind.", _enum(ActorKind.values)),
+                _param("country", "Country.", COUNTRY),
+                _param("platform", "Platform code.", _enum(Platform.values)),
+            ]),
+            "/articles/": _list("Articles with extracted text", "Article", [
+                _param("q", "Full-text search in titles and texts."),
+                _param("dispute", "Articles cited as evidence in this dispute."),
+                _param("outlet", "Outlet name."),
+                _param("published_from", "Published on or after.", DATE),
+                _param("published_to", "Published on or before.", DATE),
+            ]),
+        },
+        "components": {
+            "schemas": {
+                "Errors": {"type": "object", "properties": {"errors": {"type": "object"}}},
+                "Dispute": {
+                    "type": "object",
+                    "properties": {
+                        "slug": {"type": "string"},
+                        "title": {"type": "string"},
+                        "country": {"type": "string"},
+                        "status": _enum(DisputeStatus.values),
+                        "start": NULLABLE_DATE,
+                        "start_precision": _enum(Precision.values),
+                        "end": NULLABLE_DATE,
+                        "end_precision": _enum(Precision.values),
+                        "summary": {"type": "string"},
+                        "platforms": {"type": "array", "items": {"type": "string"}},
+                        "url": {"type": "string", "format": "uri"},
+                        "api_url": {"type": "string", "format": "uri"},
+                    },
+                },
+                "DisputeDetail": {
+                    "allOf": [
+                        {"$ref": "#/components/schemas/Dispute"},
+                        {"type": "object", "properties": {
+                            "parties": {"type": "array", "items": {"type": "object"}},
+                            "demands": {"type": "array", "items": {"$ref": "#/components/schemas/Demand"}},
+                            "outcomes": {"type": "array", "items": {"$ref": "#/components/schemas/Outcome"}},
+                            "events": {"type": "array", "items": {"type": "object"}},
+                        }},
+                    ]
+                },
+                "Demand": {
+                    "type": "object",
+                    "properties": {
+                        "id": {"type": "integer"},
+                        "dispute": {"type": "string"},
+                        "country": {"type": "string"},
+                        "date": NULLABLE_DATE,
+                        "date_precision": _enum(Precision.values),
+                        "demand_type": _enum(DemandType.values),
+                        "made_by": ACTOR_REF,
+                        "made_to": ACTOR_REF,
+                        "platform": {"type": "string"},
+                        "accounts_targeted": {"type": ["integer", "null"]},
+                        "items_targeted": {"type": ["integer", "null"]},
+                        "legal_basis": {"type": "string"},
+                        "deadline": NULLABLE_DATE,
+                        "description": {"type": "string"},
+                        "penalties": {"type": "array", "items": {"type": "object", "properties": {
+                            "kind": {"type": "string"}, "amount": {"type": ["string", "null"]},
+                            "currency": {"type": "string"}, "description": {"type": "string"}}}},
+                    },
+                },
+                "Outcome": {
+                    "type": "object",
+                    "properties": {
+                        "id": {"type": "integer"},
+                        "dispute": {"type": "string"},
+                        "country": {"type": "string"},
+                        "demand": {"type": ["integer", "null"]},
+                        "date": NULLABLE_DATE,
+                        "date_precision": _enum(Precision.values),
+                        "kind": _enum(OutcomeKind.values),
+                        "actor": ACTOR_REF,
+                        "details": {"type": "string"},
+                        "accounts_withheld": {"type": ["integer", "null"]},
+                        "fine_amount": {"type": ["string", "null"]},
+                        "fine_currency": {"type": "string"},
+                    },
+                },
+                "Actor": {
+                    "type": "object",
+                    "properties": {
+                        "slug": {"type": "string"},
+                        "name": {"type": "string"},
+                        "kind": _enum(ActorKind.values),
+                        "country": {"type": "string"},
+                        "platform": {"type": "string"},
+                        "parent": {"type": ["string", "null"]},
+                        "aliases": {"type": "array", "items": {"type": "string"}},
+                        "url": {"type": "string", "format": "uri"},
+                    },
+                },
+                "Article": {
+                    "type": "object",
+                    "properties": {
+                        "id": {"type": "integer"},
+                        "title": {"type": "string"},
+                        "outlet": {"type": "string"},
+                        "url": {"type": "string"},
+                        "published": NULLABLE_DATE,
+                        "language": {"type": "string"},
+                    },
+                },
+            }
+        },
+    }

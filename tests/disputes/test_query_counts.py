@@ -1,0 +1,53 @@
+"""Each page costs a fixed number of queries, whatever the amount of data.
+
+The same page is measured on a world of one dispute and on one of six; both
+counts are pinned, so an N+1 regression fails here.
+"""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+pytestmark = pytest.mark.django_db
+
+PAGES = {
+    # url: queries
+    "/": 7,
+    "/ingestion-health/": 3,
+    "/disputes/": 5,
+    "/disputes/?country=IN&platform=twitter&demand_type=withhold_accounts&q=withhold": 5,
+    "/disputes/india-orders-0/": 9,
+    "/countries/IN/": 8,
+    "/platforms/twitter/": 7,
+    "/actors/meity/": 7,
+    "/compare/": 3,
+    "/search/?q=withhold": 8,
+    "/api/disputes/": 3,
+    "/api/disputes/india-orders-0/": 7,
+    "/api/demands/": 3,
+    "/api/outcomes/": 2,
+    "/api/actors/": 3,
+    "/api/articles/": 2,
+    "/feeds/events/": 3,
+}
+
+
+def count(client, url) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        if response.streaming:
+            b"".join(response.streaming_content)
+    return len(queries)
+
+
+@pytest.mark.parametrize("url, expected", PAGES.items())
+def test_query_count_is_pinned_and_flat(client, world, url, expected):
+    from disputes.models import Dispute
+
+    world(1)
+    Dispute.objects.filter(pk=Dispute.objects.order_by("pk").first().pk).update(slug="india-orders-0")
+    small = count(client, url)
+    world(5)
+    large = count(client, url)
+    assert (small, large) == (expected, expected)

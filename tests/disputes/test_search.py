@@ -1,0 +1,101 @@
+"""Search runs on each database's own full-text engine; `make test` runs this
+file on SQLite (FTS5) and on PostgreSQL (tsvector) and both must agree."""
+
+import pytest
+from django.db import connection
+
+from disputes.search import search
+from tests.factories import ArticleFactory, DisputeFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def corpus(db):
+    DisputeFactory(title="Nigeria suspends Twitter", summary="After protests the government suspended the service.")
+    DisputeFactory(title="Candidate protest dispute", summary="Protesters", review_state="candidate")
+    ArticleFactory(title="Farmers protesting in Delhi", text="Thousands of farmers protested the new laws.",
+                   status="annotated")
+    ArticleFactory(title="Failed fetch about protests", text="protests", status="failed")
+    ArticleFactory(title="Weather report", text="Sunny.", status="extracted")
+
+
+def test_it_uses_the_databases_own_engine(corpus):
+    assert connection.vendor in {"sqlite", "postgresql"}
+    total, hits = search("dispute", "protest")
+    assert total == 1
+    assert hits[0].obj is None and hits[0].kind == "dispute"  # rows are attached by the page
+
+
+def test_it_matches_word_forms_in_disputes_and_articles(client, corpus):
+    response = client.get("/search/?q=protest")
+    assert response.status_code == 200
+    results = response.context["results"]
+    assert [h.obj.title for h in results["dispute"]["hits"]] == ["Nigeria suspends Twitter"]
+    assert [h.obj.title for h in results["article"]["hits"]] == ["Farmers protesting in Delhi"]
+    html = response.content.decode()
+    assert "<mark>" in html
+
+
+def test_every_word_must_match(corpus):
+    assert search("article", "farmers weather")[0] == 0
+    assert search("article", "farmers laws")[0] == 1
+
+
+def test_results_have_the_same_shape_on_both_databases(corpus):
+    total, hits = search("article", "farmers")
+    assert total == 1
+    [hit] = hits
+    assert hit.kind == "article" and isinstance(hit.rank, float) and hit.rank > 0
+    assert "<mark>" in hit.snippet and "farmers" in hit.snippet.lower()
+
+
+@pytest.mark.parametrize("q", ['"', "*", "protest OR", "NEAR(", "a AND (", "'; DROP TABLE x; --", "ü"])
+def test_query_syntax_never_breaks_it(client, corpus, q):
+    response = client.get("/search/", {"q": q})
+    assert response.status_code == 200
+
+
+def test_an_empty_query_shows_the_help(client, corpus):
+    response = client.get("/search/")
+    assert response.status_code == 200
+    assert b"Every word must match" in response.content
+
+
+def test_an_overlong_query_is_a_400(client, db):
+    assert client.get("/search/", {"q": "x" * 201}).status_code == 400
+    assert client.get("/search/", {"q": "x", "kind": "tweets"}).status_code == 400
+    assert client.get("/search/", {"q": "x", "page": "-1"}).status_code == 400
+
+
+def test_the_index_follows_edits(corpus):
+    from disputes.models import Dispute
+
+    dispute = Dispute.objects.get(title="Nigeria suspends Twitter")
+    dispute.title = "Nigeria lifts its Koo ban"
+    dispute.save()
+    assert search("dispute", "koo")[0] == 1
+    dispute.delete()
+    assert search("dispute", "koo")[0] == 0
+
+
+def test_one_kind_pages_its_results(client, db):
+    for i in range(25):
+        ArticleFactory(title=f"Blocking order {i}", text="blocking", status="annotated")
+    response = client.get("/search/", {"q": "blocking", "kind": "article"})
+    assert response.context["results"]["article"]["total"] == 25
+    assert len(response.context["results"]["article"]["hits"]) == 20
+    assert b"page=2" in response.content
+    page2 = client.get("/search/", {"q": "blocking", "kind": "article", "page": 2})
+    assert len(page2.context["results"]["article"]["hits"]) == 5
+
+
+def test_htmx_gets_the_results_partial(client, corpus):
+    response = client.get("/search/?q=protest", headers={"HX-Request": "true"})
+    assert response.content.decode().strip().startswith('<div id="results"')
+
+
+@pytest.mark.parametrize("url", ["/search/", "/disputes/", "/api/articles/", "/search/export.csv"])
+def test_nul_bytes_are_rejected_not_passed_to_the_database(client, db, url):
+    # PostgreSQL refuses NUL in text; the forms must stop it first.
+    assert client.get(url, {"q": "pro\x00test"}).status_code == 400
