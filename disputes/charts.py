@@ -5,7 +5,7 @@ prefer figures to bars get the same facts.
 """
 
 from dataclasses import dataclass, field
-
+from datetime import date as datetime_date
 from html import escape
 
 from django.utils.safestring import SafeString, mark_safe
@@ -218,3 +218,98 @@ def render_table(chart: Chart) -> SafeString:
         f'<table><thead><tr><th scope="col"><span class="visually-hidden">{escape(chart.unit or "Column")}</span></th>'
         f'{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
     )
+
+
+# Platform-reported figures over time, with the disputes on the same axis ---------------------
+
+
+@dataclass
+class FiguresChart:
+    slug: str
+    title: str
+    publisher: str
+    unit: str
+    svg: SafeString
+    rows: list[tuple[str, str]]  # (period, value) for the table
+
+
+def _year_axis(dates) -> tuple[int, int]:
+    years = [d.year for d in dates]
+    return min(years), max(years) + 1
+
+
+def figures_timelines(series: list[dict], disputes: list[tuple], slug: str = "figures") -> list[FiguresChart]:
+    """One small line chart per published series, all on one time axis, with a
+    numbered marker where each news-derived dispute started.
+
+    `series` comes from selectors.platform_figures_for_country/_platform;
+    `disputes` is [(start date, title)] in the order the page lists them.
+    """
+    dated = [d for d, _ in disputes if d]
+    starts = [p["start"] for s in series for p in s["points"]]
+    if not starts:
+        return []
+    first, last = _year_axis(starts + dated)
+    span_days = (datetime_date(last, 1, 1) - datetime_date(first, 1, 1)).days or 1
+    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+
+    def x_of(day) -> float:
+        return round(LEFT + plot_w * (day - datetime_date(first, 1, 1)).days / span_days, 1)
+
+    charts = []
+    for n, s in enumerate(series):
+        metric = "requests" if any(p["requests"] is not None for p in s["points"]) else "items"
+        unit = "requests" if metric == "requests" else s["items_unit"]
+        points = [(p, p[metric]) for p in s["points"] if p[metric] is not None]
+        if not points:
+            continue
+        top = _nice_max(max(v for _, v in points))
+        color = PALETTE[n % len(PALETTE)]
+
+        def y_of(value) -> float:
+            return round(HEIGHT - BOTTOM - plot_h * value / top, 1)
+
+        key = escape(f"{slug}-{n}")
+        title = escape(s["label"])
+        parts = [
+            f'<svg class="chart-svg" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-labelledby="{key}-t">'
+            f'<title id="{key}-t">{title}, {escape(unit)} per {"half-year" if s["granularity"] == "half-year" else "year"}, '
+            f"with the start of each dispute marked (numbers in the table below)</title>"
+        ]
+        for value in sorted({int(top * f) for f in (0, 0.5, 1)}):
+            y = y_of(value)
+            parts.append(
+                f'<line class="grid" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y}" y2="{y}"/>'
+                f'<text class="tick" x="{LEFT - 6}" y="{y}" text-anchor="end" dominant-baseline="middle">{_short(value)}</text>'
+            )
+        step = max(1, (last - first) // 6)
+        for year in range(first, last + 1, step):
+            x = x_of(datetime_date(year, 1, 1))
+            parts.append(f'<text class="label" x="{x}" y="{HEIGHT - BOTTOM + 16}" text-anchor="middle">{year}</text>')
+        for i, (day, name) in enumerate(disputes, start=1):
+            if not day:
+                continue
+            x = x_of(day)
+            parts.append(
+                f'<g class="dispute-marker"><line x1="{x}" x2="{x}" y1="{TOP}" y2="{HEIGHT - BOTTOM}" '
+                f'stroke="#B3261E" stroke-dasharray="3 3"><title>{escape(name)}</title></line>'
+                f'<text x="{x}" y="{HEIGHT - BOTTOM + 32}" text-anchor="middle" fill="#B3261E">{i}</text></g>'
+            )
+        # Mid-period x: a half-year's figure belongs to its whole half.
+        coords = [(x_of(p["start"] + (p["end"] - p["start"]) / 2), y_of(v), p, v) for p, v in points]
+        path = " ".join(f"{x},{y}" for x, y, _, _ in coords)
+        parts.append(f'<polyline fill="none" stroke="{color}" stroke-width="2" points="{path}"/>')
+        for x, y, p, v in coords:
+            parts.append(f'<circle cx="{x}" cy="{y}" r="3" fill="{color}"><title>{escape(p["period"])}: {v:,} {escape(unit)}</title></circle>')
+        parts.append("</svg>")
+        rows = [(p["period"], f"{v:,}" + (" (at least)" if p.get("approximate") else "")) for p, v in points]
+        charts.append(FiguresChart(key, s["label"], s["publisher"], unit, mark_safe("".join(parts)), rows))
+    return charts
+
+
+def _short(value: int) -> str:
+    if value >= 1_000_000:
+        return f"{value / 1_000_000:g}M"
+    if value >= 10_000:
+        return f"{value / 1000:g}k"
+    return str(value)

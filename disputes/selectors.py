@@ -818,3 +818,29 @@ def shutdown_events_for_country(iso2: str) -> list[dict]:
     for row in rows:
         counts[row["count_year"]][row["extent"]] = row["n"]
     return [{"year": year, **counts[year]} for year in sorted(counts, key=lambda y: y or 0)]
+
+
+def _figures(series: list[dict], disputes, slug: str) -> dict:
+    disputes = list(disputes.order_by("start_date", "title").values_list("start_date", "title", "slug"))
+    return {
+        "charts": charts.figures_timelines(series, [(day, title) for day, title, _ in disputes], slug=slug),
+        "disputes": disputes,
+    }
+
+
+def figures_for_country(code: str) -> dict:
+    """The platforms' own figures for a country beside its disputes, on one time axis."""
+    figures = _figures(
+        platform_figures_for_country(code), Dispute.objects.confirmed().for_country(code), "country-figures"
+    )
+    figures["shutdowns"] = shutdown_events_for_country(code)
+    return figures
+
+
+def figures_for_platform(code: str) -> dict:
+    """A platform's own worldwide figures beside the disputes that target it."""
+    return _figures(
+        platform_figures_for_platform(code, granularity="year"),
+        Dispute.objects.confirmed().for_platform(code),
+        "platform-figures",
+    )

@@ -172,9 +172,9 @@ def country_detail(request, code):
         "code": code,
         "name": country_name(code),
         "page": page,
-        "figures": [],  # filled by the transparency-report importers
         "data_version": data_version(),
         **({} if request.htmx else cached("country", selectors.country_overview, code)),
+        "figures": None if request.htmx else cached("country-figures", selectors.figures_for_country, code),
     }
     return render(request, template, context)
 
@@ -190,9 +190,9 @@ def platform_detail(request, platform):
         "platform": platform,
         "name": dict(Platform.choices)[platform],
         "page": page,
-        "figures": [],  # filled by the transparency-report importers
         "data_version": data_version(),
         **({} if request.htmx else cached("platform", selectors.platform_overview, platform)),
+        "figures": None if request.htmx else cached("platform-figures", selectors.figures_for_platform, platform),
     }
     return render(request, template, context)
 

@@ -20,17 +20,6 @@ def test_the_country_page_has_charts_actors_and_the_figures_slot(client, world):
     assert [(label, total) for label, _, total in chart.table] == [("2021", 2), ("2022", 2)]
 
 
-def test_the_country_page_takes_figures_when_given(rf, world):
-    from django.template.loader import render_to_string
-
-    html = render_to_string(
-        "disputes/partials/platform_figures.html",
-        {"figures": [{"platform": "Twitter", "country": "IN", "period": "2021 H1", "metric": "Removal requests",
-                      "value": 5000}]},
-    )
-    assert "Removal requests" in html and "No platform-reported figures yet" not in html
-
-
 def test_country_codes_are_canonical(client, db):
     assert client.get("/countries/in/").status_code == 301
     assert client.get("/countries/in/")["Location"] == "/countries/IN/"
