@@ -33,9 +33,10 @@ run: setup
 	$(PY) manage.py ensure_admin
 	@echo "Standoff: http://127.0.0.1:$${STANDOFF_PORT:-8000}/   admin: http://127.0.0.1:$${STANDOFF_PORT:-8000}/admin/   (Ctrl-C stops everything)"
 	@if [ -n "$$REDIS_URL" ]; then \
+	  export CACHE_URL=$${CACHE_URL:-$${REDIS_URL%/*}/1}; \
 	  exec honcho start web worker-network worker-cpu beat; \
 	else \
-	  export REDIS_URL=redis://127.0.0.1:$${REDIS_PORT:-6379}/0; \
+	  export REDIS_URL=redis://127.0.0.1:$${REDIS_PORT:-6379}/0 CACHE_URL=redis://127.0.0.1:$${REDIS_PORT:-6379}/1; \
 	  exec honcho start redis web worker-network worker-cpu beat; \
 	fi
 

@@ -202,6 +202,15 @@ if envbool("SECURE_PROXY_SSL_HEADER", False):
 
 # Celery
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+
+# Cache: pages cache figures and fragments per data version (disputes/caching.py).
+# Several processes must share one cache, or a confirmation shows late in the
+# others: Redis in production; a per-process memory cache for tests and DEBUG.
+CACHE_URL = os.environ.get("CACHE_URL", "locmem://" if DEBUG else REDIS_URL.rsplit("/", 1)[0] + "/1")
+if CACHE_URL.startswith(("redis://", "rediss://")):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 CELERY_BROKER_URL = REDIS_URL
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
