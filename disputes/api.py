@@ -2,6 +2,7 @@
 hand-written OpenAPI description (openapi.py)."""
 
 from django import forms
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef
 from django.http import Http404
@@ -25,7 +26,7 @@ from .models import (
 )
 from .openapi import openapi_document
 
-MAX_PAGE_SIZE = 100
+MAX_PAGE_SIZE = 1000  # signed-in researchers; visitors get settings.API_PAGE_SIZE_MAX_ANONYMOUS
 CONFIRMED = ReviewState.CONFIRMED
 
 
@@ -78,6 +79,13 @@ def _errors(form):
 
 def _paginated(request, form, queryset, serialise):
     size = form.cleaned_data.get("page_size") or 25
+    allowed = settings.API_PAGE_SIZE_MAX_USER if request.user.is_authenticated else settings.API_PAGE_SIZE_MAX_ANONYMOUS
+    if size > allowed:
+        return exports.json_response(
+            {"errors": {"page_size": [{"message": f"At most {allowed} per page; sign in or send an API token "
+                                                  "(Authorization: Bearer ...) for larger pages.", "code": "max_value"}]}},
+            status=400,
+        )
     page = Paginator(queryset, size).get_page(form.cleaned_data.get("page"))
     query = request.GET.copy()
 

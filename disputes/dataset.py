@@ -12,19 +12,8 @@ from pathlib import Path
 from django.conf import settings
 from django.db.models import Q
 
+from .exports import neutralise
 from .models import Actor, Demand, Dispute, Event, Evidence, Outcome, Penalty, ReviewState
-
-# Spreadsheets run cells that start with these; a leading apostrophe makes them text.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_safe(value) -> str:
-    """A cell value that no spreadsheet will execute as a formula."""
-    if value is None:
-        return ""
-    text = str(value)
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
-
 
 def _confirmed_disputes():
     return Dispute.objects.confirmed()
@@ -171,7 +160,7 @@ def dataset_export(*, release: str, output: Path) -> Release:
             writer = csv.writer(f)
             writer.writerow([col for col, _, _ in columns])
             for row in rows:
-                writer.writerow([csv_safe(row[col]) for col, _, _ in columns])
+                writer.writerow([neutralise(row[col]) for col, _, _ in columns])
         (output / f"{name}.json").write_text(json.dumps(rows, ensure_ascii=False, indent=1), encoding="utf-8")
         files += [f"{name}.csv", f"{name}.json"]
 

@@ -1,20 +1,24 @@
 """The researcher pages. Each view validates its query with a form, asks a
 selector and renders; HTMX requests get only the partial they swap."""
 
+from django import forms
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.utils.functional import cached_property
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 
-from . import exports, selectors
+from . import exports, selectors, tokens
 from .caching import cached, data_version, lazy_items
 from .countries import COUNTRY_CODES, country_name
 from .forms import CompareForm, DisputeFilterForm, PageForm, SearchForm, TimelineForm
-from .models import Actor, ActorRedirect, Dispute, DisputeRedirect, Platform
+from .models import Actor, ActorRedirect, ApiToken, Dispute, DisputeRedirect, Platform
 from .search import MARK_END, MARK_START
 from .search import search as full_text_search
+from .tokens import export_limit
 
 PER_PAGE = 25
 
@@ -94,17 +98,23 @@ def dispute_export(request, fmt):
     form = DisputeFilterForm(request.GET)
     if not form.is_valid():
         return exports.json_response({"errors": form.errors.get_json_data()}, status=400)
-    disputes = (
-        selectors.disputes_filtered(form.cleaned_data)
-        .prefetch_related(selectors.targets_prefetch())
-        .iterator(chunk_size=2000)
-    )
+    limit = export_limit(request)
+    matching = selectors.disputes_filtered(form.cleaned_data)
+    truncated = matching.count() > limit
+    disputes = matching.prefetch_related(selectors.targets_prefetch())[:limit].iterator(chunk_size=2000)
     absolute = request.build_absolute_uri
     if fmt == "csv":
-        return exports.csv_response("disputes.csv", exports.DISPUTE_HEADER, exports.dispute_rows(disputes, absolute))
-    rows = [exports.dispute_dict(d, absolute) for d in disputes]
-    return exports.json_response({"filters": form.filter_data(), "count": len(rows), "disputes": rows},
-                                 filename="disputes.json")
+        response = exports.csv_response("disputes.csv", exports.DISPUTE_HEADER, exports.dispute_rows(disputes, absolute))
+    else:
+        rows = [exports.dispute_dict(d, absolute) for d in disputes]
+        response = exports.json_response(
+            {"filters": form.filter_data(), "count": len(rows), "truncated": truncated, "limit": limit, "disputes": rows},
+            filename="disputes.json",
+        )
+    # Visitors get the first `limit` rows; signing in raises the limit.
+    response["X-Export-Limit"] = str(limit)
+    response["X-Export-Truncated"] = "true" if truncated else "false"
+    return response
 
 
 # Dispute page ------------------------------------------------------------------------------------
@@ -291,3 +301,54 @@ def search_export(request, fmt):
     return exports.json_response(
         {"q": q, "kind": kind, "results": [dict(zip(SEARCH_HEADER, row)) for row in rows]}, filename="search.json"
     )
+
+
+# Account: API tokens ---------------------------------------------------------------------------
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(max_length=100, label="What is it for?")
+
+
+def _account(request, *, form=None, new_key="", status=200):
+    context = {
+        "tokens": ApiToken.objects.filter(user=request.user),
+        "form": form or TokenForm(),
+        "new_key": new_key,
+        "limits": {
+            "export": settings.EXPORT_LIMIT_USER,
+            "export_anonymous": settings.EXPORT_LIMIT_ANONYMOUS,
+            "page": settings.API_PAGE_SIZE_MAX_USER,
+        },
+    }
+    template = _partial(request, "disputes/account.html", "token-list")
+    return render(request, template, context, status=status)
+
+
+@login_required
+@require_safe
+def account(request):
+    return _account(request)
+
+
+@login_required
+@require_POST
+def token_create(request):
+    form = TokenForm(request.POST)
+    if not form.is_valid():
+        return _account(request, form=form, status=400)
+    try:
+        _, key = tokens.token_create(user=request.user, name=form.cleaned_data["name"])
+    except ValueError as exc:
+        form.add_error(None, str(exc))
+        return _account(request, form=form, status=400)
+    return _account(request, new_key=key)
+
+
+@login_required
+@require_POST
+def token_revoke(request, token_id):
+    # Only the owner's own active tokens: anyone else's id is simply not found.
+    if not tokens.token_revoke(user=request.user, token_id=token_id):
+        raise Http404("No such token")
+    return _account(request) if request.htmx else redirect("disputes:account")
