@@ -22,6 +22,7 @@ MIN_TEXT_CHARS = 200
 _META_CHARSET = re.compile(
     rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_:.\-]+)""", re.IGNORECASE
 )
+_SINGLE_BYTE = re.compile(r"^(cp12\d\d|iso8859_\d+|latin_\d|mac_\w+|koi8_\w)$")
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
     (codecs.BOM_UTF16_LE, "utf-16"),
@@ -93,10 +94,13 @@ def decode_html(content: bytes, http_charset: str | None = None) -> tuple[str, s
             candidates.append(codec)
     best = from_bytes(content[:200_000]).best()
     detected = _codec(best.encoding) if best else None
-    if detected and detected not in candidates:
-        candidates.append(detected)
-    if "cp1252" not in candidates:
-        candidates.append("cp1252")  # the web's most common legacy encoding: last resort
+    # Single-byte code pages decode anything and the detector cannot tell cp1250 "č" from
+    # cp1252 "è"; the web's most common legacy encoding goes first and wins such ties.
+    if detected and _SINGLE_BYTE.match(detected) and "cp1252" not in candidates:
+        candidates.append("cp1252")
+    for codec in (detected, "cp1252"):
+        if codec and codec not in candidates:
+            candidates.append(codec)
 
     scored: list[tuple[float, int, str, str]] = []
     for order, codec in enumerate(candidates):
@@ -115,7 +119,9 @@ def decode_html(content: bytes, http_charset: str | None = None) -> tuple[str, s
 def looks_binary(content: bytes) -> bool:
     """True for images, PDFs, archives and other non-text bytes served as HTML."""
     head = content[:4096]
-    if b"\x00" in head and not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return False  # UTF-16 text is full of NUL bytes
+    if b"\x00" in head:
         return True
     control = sum(1 for byte in head if byte < 32 and byte not in (9, 10, 12, 13))
     return control > len(head) * 0.05

@@ -103,6 +103,9 @@ def parse_feed(content: bytes, *, base_url: str = "") -> ParsedFeed:
                 summary=(entry.get("summary") or "")[:2000],
             )
         )
+    if warning and not entries:
+        # Broken and nothing usable recovered: an error, not an empty success.
+        raise PermanentError(warning, code="malformed_feed")
     return ParsedFeed(
         title=(parsed.feed.get("title") or "").strip(),
         entries=entries,

@@ -1,12 +1,17 @@
+import json
+import os
 import shutil
 import socket
 import subprocess
 import time
+from pathlib import Path
 
 import pytest
 
 from ingestion.fetch import FetchPolicy
 from tests.ingestion.httpserver import LocalServer
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -59,3 +64,22 @@ def redis_url(tmp_path_factory):
     yield f"redis://127.0.0.1:{port}/0"
     process.terminate()
     process.wait(timeout=10)
+
+
+def shared_dir() -> Path | None:
+    """The shared folder beside the repository (CI copies it there), or STANDOFF_SHARED_DIR."""
+    candidates = [os.environ.get("STANDOFF_SHARED_DIR"), REPO_ROOT.parent / "shared", "/work/shared"]
+    for candidate in candidates:
+        if candidate and Path(candidate, "corpus", "dev.jsonl").is_file():
+            return Path(candidate)
+    return None
+
+
+@pytest.fixture(scope="session")
+def dev_corpus() -> list[dict]:
+    """The hand-labelled development corpus, read at run time (it is third-party text)."""
+    folder = shared_dir()
+    if folder is None:
+        pytest.skip("shared corpus not available (set STANDOFF_SHARED_DIR)")
+    with open(folder / "corpus" / "dev.jsonl", encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle if line.strip()]
