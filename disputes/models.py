@@ -1,0 +1,752 @@
+"""The domain: who demanded what of whom, under which law, with which threat,
+and what happened next — each fact tied to the evidence that reports it."""
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import Lower
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from .countries import COUNTRY_CHOICES, COUNTRY_CODES, country_name
+
+
+class ReviewState(models.TextChoices):
+    """Machine-proposed records wait as candidates until a curator decides."""
+
+    CANDIDATE = "candidate"
+    CONFIRMED = "confirmed"
+    REJECTED = "rejected"
+
+
+class Precision(models.TextChoices):
+    """How much of a date the reporting gives: "in June 2021" is month precision."""
+
+    DAY = "day"
+    MONTH = "month"
+    YEAR = "year"
+
+
+class Platform(models.TextChoices):
+    """The platform vocabulary of the labelled corpus; X is `twitter`."""
+
+    TWITTER = "twitter", "Twitter / X"
+    FACEBOOK = "facebook", "Facebook"
+    INSTAGRAM = "instagram", "Instagram"
+    WHATSAPP = "whatsapp", "WhatsApp"
+    YOUTUBE = "youtube", "YouTube"
+    GOOGLE = "google", "Google"
+    TIKTOK = "tiktok", "TikTok"
+    TELEGRAM = "telegram", "Telegram"
+    APPLE = "apple", "Apple"
+    KOO = "koo", "Koo"
+    SIGNAL = "signal", "Signal"
+    LINKEDIN = "linkedin", "LinkedIn"
+    WIKIPEDIA = "wikipedia", "Wikipedia"
+    OTHER = "other", "Other"
+
+
+def truncate_date(value: datetime.date | None, precision: str) -> datetime.date | None:
+    """Store vague dates on their first day so that sorting and ranges stay honest."""
+    if value is None:
+        return None
+    if precision == Precision.YEAR:
+        return value.replace(month=1, day=1)
+    if precision == Precision.MONTH:
+        return value.replace(day=1)
+    return value
+
+
+def format_date(value: datetime.date | None, precision: str) -> str:
+    if value is None:
+        return ""
+    if precision == Precision.YEAR:
+        return str(value.year)
+    if precision == Precision.MONTH:
+        return value.strftime("%B %Y")
+    return f"{value.day} {value.strftime('%B %Y')}"
+
+
+def _in_vocabulary(field: str, choices: type[models.TextChoices], name: str, blank: bool = False):
+    values = list(choices.values) + ([""] if blank else [])
+    return models.CheckConstraint(condition=Q(**{f"{field}__in": values}), name=name)
+
+
+class FuzzyDateMixin(models.Model):
+    """A dated fact (demand, outcome, event) whose date may be vague."""
+
+    date = models.DateField(null=True, blank=True)
+    date_precision = models.CharField(max_length=5, choices=Precision.choices, default=Precision.DAY)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def date_display(self) -> str:
+        return format_date(self.date, self.date_precision)
+
+    def clean(self):
+        super().clean()
+        self.date = truncate_date(self.date, self.date_precision)
+
+
+# Actors -----------------------------------------------------------------------
+
+
+class ActorQuerySet(models.QuerySet):
+    def platforms(self):
+        return self.filter(kind=Actor.Kind.PLATFORM)
+
+    def governmental(self):
+        return self.filter(kind__in=Actor.GOVERNMENT_KINDS)
+
+
+class ActorKind(models.TextChoices):
+    GOVERNMENT = "government"
+    MINISTRY = "ministry"
+    REGULATOR = "regulator"
+    COURT = "court"
+    LEGISLATURE = "legislature"
+    POLICE = "police"
+    HEAD_OF_STATE = "head_of_state", "Head of state"
+    OFFICIAL = "official"
+    PLATFORM = "platform"
+    COMPANY = "company"
+    CIVIL_SOCIETY = "civil_society", "Civil society"
+    OTHER = "other"
+
+
+class Actor(models.Model):
+    """A government body, official, platform, company or civil-society group."""
+
+    Kind = ActorKind
+
+    GOVERNMENT_KINDS = (
+        Kind.GOVERNMENT,
+        Kind.MINISTRY,
+        Kind.REGULATOR,
+        Kind.COURT,
+        Kind.LEGISLATURE,
+        Kind.POLICE,
+        Kind.HEAD_OF_STATE,
+        Kind.OFFICIAL,
+    )
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    country = models.CharField(max_length=2, choices=COUNTRY_CHOICES, blank=True)
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="children",
+        help_text="The body an official belongs to, or the company that owns a platform.",
+    )
+    platform = models.CharField(
+        max_length=20,
+        choices=Platform.choices,
+        blank=True,
+        help_text="For platforms: the vocabulary value used in /platforms/ addresses. "
+        "Several products may share one (Google Search and Google Play are both google).",
+    )
+    description = models.TextField(blank=True)
+    website = models.URLField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+    objects = ActorQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        permissions = [("merge_actor", "Can merge two actors into one")]
+        constraints = [
+            # One "Ministry of Justice" per country; case differences are not new actors.
+            models.UniqueConstraint(Lower("name"), "country", name="actor_unique_name_per_country"),
+            _in_vocabulary("kind", ActorKind, "actor_kind_valid"),
+            _in_vocabulary("platform", Platform, "actor_platform_valid", blank=True),
+            models.CheckConstraint(
+                condition=Q(country__in=[*COUNTRY_CODES, ""]), name="actor_country_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(platform="") | Q(kind="platform"), name="actor_platform_code_only_on_platforms"
+            ),
+            models.CheckConstraint(condition=~Q(parent=F("pk")), name="actor_not_own_parent"),
+        ]
+        indexes = [
+            # Actor pages per country and the annotator's gazetteer by kind.
+            models.Index(fields=["country", "kind"], name="actor_country_kind_idx"),
+            # Platform pages: the actors (Google Search, Google Play...) behind one platform code.
+            models.Index(fields=["platform"], name="actor_platform_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.country})" if self.country else self.name
+
+    def get_absolute_url(self):
+        if self.platform and self.platform != Platform.OTHER:
+            return reverse("disputes:platform", args=[self.platform])
+        return reverse("disputes:actor", args=[self.slug])
+
+    @property
+    def is_governmental(self) -> bool:
+        return self.kind in self.GOVERNMENT_KINDS
+
+    @property
+    def country_name(self) -> str:
+        return country_name(self.country)
+
+    def clean(self):
+        super().clean()
+        if self.platform and self.kind != self.Kind.PLATFORM:
+            raise ValidationError({"platform": "Only platforms carry a platform code."})
+        ancestor, seen = self.parent, set()
+        while ancestor is not None:
+            if ancestor.pk == self.pk or ancestor.pk in seen:
+                raise ValidationError({"parent": "An actor cannot be its own ancestor."})
+            seen.add(ancestor.pk)
+            ancestor = ancestor.parent
+
+
+class ActorAlias(models.Model):
+    """Another name the news uses for an actor: "MeitY", "IT Ministry", "X"."""
+
+    actor = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="aliases")
+    name = models.CharField(max_length=200)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "actor aliases"
+        constraints = [
+            models.UniqueConstraint(Lower("name"), "actor", name="alias_unique_per_actor"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class ActorRedirect(models.Model):
+    """Keeps the address of an actor merged into another one working."""
+
+    old_slug = models.SlugField(max_length=200, unique=True)
+    actor = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="redirects")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"{self.old_slug} → {self.actor.slug}"
+
+
+# Disputes ---------------------------------------------------------------------
+
+
+class Topic(models.Model):
+    """A fixed vocabulary, seeded by a data migration."""
+
+    slug = models.SlugField(max_length=40, unique=True)
+    name = models.CharField(max_length=80)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class DisputeQuerySet(models.QuerySet):
+    def confirmed(self):
+        return self.filter(review_state=ReviewState.CONFIRMED)
+
+    def candidates(self):
+        return self.filter(review_state=ReviewState.CANDIDATE)
+
+    def for_country(self, code: str):
+        return self.filter(country=code.upper())
+
+    def for_platform(self, platform: str):
+        """Disputes in which the platform is a targeted party."""
+        return self.filter(
+            party_roles__role=DisputeParty.Role.TARGETED, party_roles__actor__platform=platform
+        ).distinct()
+
+
+class DisputeStatus(models.TextChoices):
+    ACTIVE = "active"
+    ESCALATED = "escalated"
+    RESOLVED = "resolved"
+    DORMANT = "dormant"
+
+
+class Dispute(models.Model):
+    """A conflict between a government and one or more platforms over content."""
+
+    Status = DisputeStatus
+
+    title = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=200, unique=True)
+    country = models.CharField(
+        max_length=2, choices=COUNTRY_CHOICES, help_text="The demanding government's country (or EU)."
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    start_date = models.DateField(null=True, blank=True)
+    start_precision = models.CharField(max_length=5, choices=Precision.choices, default=Precision.DAY)
+    end_date = models.DateField(null=True, blank=True)
+    end_precision = models.CharField(max_length=5, choices=Precision.choices, default=Precision.DAY)
+    summary = models.TextField(blank=True)
+    topics = models.ManyToManyField(Topic, blank=True, related_name="disputes")
+    parties = models.ManyToManyField(Actor, through="DisputeParty", related_name="disputes")
+    review_state = models.CharField(
+        max_length=10, choices=ReviewState.choices, default=ReviewState.CANDIDATE
+    )
+    review_note = models.TextField(blank=True, help_text="Why a curator confirmed or rejected it.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(m2m_fields=[topics])
+    objects = DisputeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-start_date", "title"]
+        get_latest_by = "start_date"
+        permissions = [("merge_dispute", "Can merge two disputes into one")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(start_date__isnull=True) | Q(end_date__gte=F("start_date")),
+                name="dispute_end_not_before_start",
+            ),
+            _in_vocabulary("status", DisputeStatus, "dispute_status_valid"),
+            _in_vocabulary("review_state", ReviewState, "dispute_review_state_valid"),
+            _in_vocabulary("start_precision", Precision, "dispute_start_precision_valid"),
+            _in_vocabulary("end_precision", Precision, "dispute_end_precision_valid"),
+            models.CheckConstraint(condition=Q(country__in=COUNTRY_CODES), name="dispute_country_valid"),
+        ]
+        indexes = [
+            # Country pages: the confirmed disputes of one country, newest first.
+            models.Index(fields=["country", "review_state", "-start_date"], name="dispute_country_idx"),
+            # Disputes list and home figures: confirmed disputes by status and date.
+            models.Index(fields=["review_state", "status", "-start_date"], name="dispute_state_idx"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("disputes:detail", args=[self.slug])
+
+    @property
+    def country_name(self) -> str:
+        return country_name(self.country)
+
+    @property
+    def start_display(self) -> str:
+        return format_date(self.start_date, self.start_precision)
+
+    @property
+    def end_display(self) -> str:
+        return format_date(self.end_date, self.end_precision)
+
+    def clean(self):
+        super().clean()
+        self.start_date = truncate_date(self.start_date, self.start_precision)
+        self.end_date = truncate_date(self.end_date, self.end_precision)
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": "The end cannot be before the start."})
+
+
+class PartyRole(models.TextChoices):
+    DEMANDING = "demanding", "Demanding government body"
+    TARGETED = "targeted", "Targeted platform"
+    COURT = "court"
+    OTHER = "other"
+
+
+class DisputeParty(models.Model):
+    """An actor's role in a dispute."""
+
+    Role = PartyRole
+
+    dispute = models.ForeignKey(Dispute, on_delete=models.CASCADE, related_name="party_roles")
+    actor = models.ForeignKey(Actor, on_delete=models.PROTECT, related_name="party_roles")
+    role = models.CharField(max_length=10, choices=Role.choices)
+    note = models.CharField(max_length=300, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["role", "actor__name"]
+        verbose_name_plural = "dispute parties"
+        constraints = [
+            models.UniqueConstraint(fields=["dispute", "actor", "role"], name="party_unique_role"),
+            _in_vocabulary("role", PartyRole, "party_role_valid"),
+        ]
+        indexes = [
+            # Platform and actor pages: the disputes an actor is party to, by role.
+            models.Index(fields=["actor", "role"], name="party_actor_role_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.actor} ({self.get_role_display()})"
+
+
+class DisputeRedirect(models.Model):
+    """Keeps the permanent link of a dispute merged into another one working."""
+
+    old_slug = models.SlugField(max_length=200, unique=True)
+    dispute = models.ForeignKey(Dispute, on_delete=models.CASCADE, related_name="redirects")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"{self.old_slug} → {self.dispute.slug}"
+
+
+# Demands, outcomes, events ------------------------------------------------------
+
+
+class DisputeFactQuerySet(models.QuerySet):
+    def confirmed(self):
+        """Confirmed facts of confirmed disputes: what the public pages show."""
+        return self.filter(
+            review_state=ReviewState.CONFIRMED, dispute__review_state=ReviewState.CONFIRMED
+        )
+
+    def candidates(self):
+        return self.filter(review_state=ReviewState.CANDIDATE)
+
+
+class DemandType(models.TextChoices):
+    REMOVE_CONTENT = "remove_content", "Remove content"
+    WITHHOLD_ACCOUNTS = "withhold_accounts", "Withhold accounts"
+    GEO_BLOCK = "geo_block", "Geo-block"
+    BAN_SERVICE = "ban_service", "Ban the service"
+    THROTTLE = "throttle", "Throttle"
+    USER_DATA = "user_data", "Hand over user data"
+    LOCAL_PRESENCE = "local_presence", "Local presence"
+    DATA_LOCALISATION = "data_localisation", "Data localisation"
+    RESTORE_CONTENT = "restore_content", "Restore content"
+    PROACTIVE_MONITORING = "proactive_monitoring", "Proactive monitoring"
+    OTHER = "other", "Other"
+
+
+class Demand(FuzzyDateMixin):
+    """What a government body demanded of a platform."""
+
+    Type = DemandType
+
+    dispute = models.ForeignKey(Dispute, on_delete=models.CASCADE, related_name="demands")
+    made_by = models.ForeignKey(
+        Actor, null=True, blank=True, on_delete=models.PROTECT, related_name="demands_made"
+    )
+    made_to = models.ForeignKey(
+        Actor, null=True, blank=True, on_delete=models.PROTECT, related_name="demands_received"
+    )
+    demand_type = models.CharField(max_length=24, choices=Type.choices)
+    accounts_targeted = models.PositiveIntegerField(null=True, blank=True)
+    items_targeted = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Posts, pages, videos, URLs or apps targeted."
+    )
+    legal_basis = models.CharField(max_length=300, blank=True)
+    deadline = models.DateField(null=True, blank=True)
+    description = models.TextField(blank=True)
+    review_state = models.CharField(
+        max_length=10, choices=ReviewState.choices, default=ReviewState.CANDIDATE
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+    objects = DisputeFactQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["date", "id"]
+        constraints = [
+            _in_vocabulary("demand_type", DemandType, "demand_type_valid"),
+            _in_vocabulary("review_state", ReviewState, "demand_review_state_valid"),
+            _in_vocabulary("date_precision", Precision, "demand_precision_valid"),
+            models.CheckConstraint(
+                condition=Q(accounts_targeted__isnull=True) | Q(accounts_targeted__gte=0),
+                name="demand_accounts_non_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(items_targeted__isnull=True) | Q(items_targeted__gte=0),
+                name="demand_items_non_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(deadline__isnull=True) | Q(date__isnull=True) | Q(deadline__gte=F("date")),
+                name="demand_deadline_not_before_date",
+            ),
+        ]
+        indexes = [
+            # Dispute timeline: a dispute's demands in date order.
+            models.Index(fields=["dispute", "date"], name="demand_timeline_idx"),
+            # Country charts: demands per year by type.
+            models.Index(fields=["demand_type", "date"], name="demand_type_date_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_demand_type_display()} ({self.date_display or 'undated'})"
+
+    def clean(self):
+        super().clean()
+        if self.deadline and self.date and self.deadline < self.date:
+            raise ValidationError({"deadline": "The deadline cannot be before the demand."})
+
+
+class PenaltyKind(models.TextChoices):
+    JAIL_TERM = "jail_term", "Jail term"
+    FINE = "fine", "Fine"
+    BAN = "ban", "Ban"
+    THROTTLE = "throttle", "Throttling"
+    ARREST = "arrest", "Arrest"
+    LICENSE_REVOCATION = "license_revocation", "Licence revocation"
+    AD_BAN = "ad_ban", "Advertising ban"
+    OTHER = "other", "Other"
+
+
+class Penalty(models.Model):
+    """A sanction threatened for not complying with a demand."""
+
+    Kind = PenaltyKind
+
+    demand = models.ForeignKey(Demand, on_delete=models.CASCADE, related_name="penalties")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    amount = models.DecimalField(max_digits=18, decimal_places=2, null=True, blank=True)
+    currency = models.CharField(max_length=3, blank=True, help_text="ISO 4217, e.g. EUR, INR, TRY.")
+    description = models.CharField(max_length=500, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["kind"]
+        verbose_name_plural = "penalties"
+        constraints = [
+            _in_vocabulary("kind", PenaltyKind, "penalty_kind_valid"),
+            models.CheckConstraint(
+                condition=Q(amount__isnull=True) | Q(amount__gte=0), name="penalty_amount_non_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(amount__isnull=True) | ~Q(currency=""), name="penalty_amount_has_currency"
+            ),
+        ]
+
+    def __str__(self):
+        if self.amount is not None:
+            return f"{self.get_kind_display()}: {self.amount:,.0f} {self.currency}"
+        return self.get_kind_display()
+
+
+class OutcomeKind(models.TextChoices):
+    COMPLIED = "complied"
+    PARTIALLY_COMPLIED = "partially_complied", "Partially complied"
+    REFUSED = "refused"
+    CHALLENGED_IN_COURT = "challenged_in_court", "Challenged in court"
+    NEGOTIATING = "negotiating"
+    FINE_IMPOSED = "fine_imposed", "Fine imposed"
+    SERVICE_BLOCKED = "service_blocked", "Service blocked"
+    SERVICE_THROTTLED = "service_throttled", "Service throttled"
+    STAFF_ARRESTED = "staff_arrested", "Staff arrested"
+    BAN_LIFTED = "ban_lifted", "Ban lifted"
+    DEMAND_WITHDRAWN = "demand_withdrawn", "Demand withdrawn"
+
+
+class Outcome(FuzzyDateMixin):
+    """What happened: in a dispute, optionally answering one demand."""
+
+    Kind = OutcomeKind
+
+    dispute = models.ForeignKey(Dispute, on_delete=models.CASCADE, related_name="outcomes")
+    demand = models.ForeignKey(
+        Demand, null=True, blank=True, on_delete=models.SET_NULL, related_name="outcomes"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    actor = models.ForeignKey(
+        Actor, null=True, blank=True, on_delete=models.PROTECT, related_name="outcomes"
+    )
+    details = models.TextField(blank=True)
+    accounts_withheld = models.PositiveIntegerField(null=True, blank=True)
+    fine_amount = models.DecimalField(max_digits=18, decimal_places=2, null=True, blank=True)
+    fine_currency = models.CharField(max_length=3, blank=True)
+    review_state = models.CharField(
+        max_length=10, choices=ReviewState.choices, default=ReviewState.CANDIDATE
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+    objects = DisputeFactQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["date", "id"]
+        constraints = [
+            _in_vocabulary("kind", OutcomeKind, "outcome_kind_valid"),
+            _in_vocabulary("review_state", ReviewState, "outcome_review_state_valid"),
+            _in_vocabulary("date_precision", Precision, "outcome_precision_valid"),
+            models.CheckConstraint(
+                condition=Q(accounts_withheld__isnull=True) | Q(accounts_withheld__gte=0),
+                name="outcome_accounts_non_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(fine_amount__isnull=True) | Q(fine_amount__gte=0),
+                name="outcome_fine_non_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(fine_amount__isnull=True) | ~Q(fine_currency=""),
+                name="outcome_fine_has_currency",
+            ),
+        ]
+        indexes = [
+            # Dispute timeline: a dispute's outcomes in date order.
+            models.Index(fields=["dispute", "date"], name="outcome_timeline_idx"),
+            # Platform and country charts: outcomes by kind.
+            models.Index(fields=["kind", "date"], name="outcome_kind_date_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} ({self.date_display or 'undated'})"
+
+    def clean(self):
+        super().clean()
+        if self.demand_id and self.dispute_id and self.demand.dispute_id != self.dispute_id:
+            raise ValidationError({"demand": "The demand belongs to another dispute."})
+
+
+class EventKind(models.TextChoices):
+    MEETING = "meeting"
+    MEETING_DECLINED = "meeting_declined", "Meeting declined"
+    STATEMENT = "statement"
+    COURT_HEARING = "court_hearing", "Court hearing"
+    COURT_RULING = "court_ruling", "Court ruling"
+    LAW_PASSED = "law_passed", "Law passed"
+    LAW_PROPOSED = "law_proposed", "Law proposed"
+    OTHER = "other"
+
+
+class Event(FuzzyDateMixin):
+    """Any other dated milestone: a meeting declined, a statement, a hearing, a law."""
+
+    Kind = EventKind
+
+    dispute = models.ForeignKey(Dispute, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    title = models.CharField(max_length=300)
+    description = models.TextField(blank=True)
+    actor = models.ForeignKey(
+        Actor, null=True, blank=True, on_delete=models.PROTECT, related_name="events"
+    )
+    review_state = models.CharField(
+        max_length=10, choices=ReviewState.choices, default=ReviewState.CANDIDATE
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+    objects = DisputeFactQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["date", "id"]
+        constraints = [
+            _in_vocabulary("kind", EventKind, "event_kind_valid"),
+            _in_vocabulary("review_state", ReviewState, "event_review_state_valid"),
+            _in_vocabulary("date_precision", Precision, "event_precision_valid"),
+        ]
+        indexes = [
+            # Dispute timeline: a dispute's events in date order.
+            models.Index(fields=["dispute", "date"], name="event_timeline_idx"),
+            # Home page: the latest confirmed events across all disputes.
+            models.Index(fields=["review_state", "-date"], name="event_latest_idx"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class Evidence(models.Model):
+    """Ties a fact to its source: an ingested article with a quote, or a URL a
+    curator entered by hand. `dispute` is always set (it makes the dispute's
+    reporting one query); at most one of demand, outcome and event narrows it."""
+
+    dispute = models.ForeignKey(Dispute, on_delete=models.CASCADE, related_name="evidence")
+    demand = models.ForeignKey(
+        Demand, null=True, blank=True, on_delete=models.CASCADE, related_name="evidence"
+    )
+    outcome = models.ForeignKey(
+        Outcome, null=True, blank=True, on_delete=models.CASCADE, related_name="evidence"
+    )
+    event = models.ForeignKey(
+        Event, null=True, blank=True, on_delete=models.CASCADE, related_name="evidence"
+    )
+    article = models.ForeignKey(
+        "ingestion.Article", null=True, blank=True, on_delete=models.PROTECT, related_name="evidence"
+    )
+    quote = models.TextField(blank=True)
+    quote_start = models.PositiveIntegerField(null=True, blank=True)
+    quote_end = models.PositiveIntegerField(null=True, blank=True)
+    source_url = models.URLField(max_length=2000, blank=True)
+    outlet = models.CharField(max_length=200, blank=True)
+    published = models.DateField(null=True, blank=True)
+    note = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["published", "id"]
+        verbose_name_plural = "evidence"
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(demand__isnull=True, outcome__isnull=True)
+                    | Q(demand__isnull=True, event__isnull=True)
+                    | Q(outcome__isnull=True, event__isnull=True)
+                ),
+                name="evidence_supports_one_fact",
+            ),
+            models.CheckConstraint(
+                condition=Q(article__isnull=False) | ~Q(source_url=""), name="evidence_has_source"
+            ),
+            models.CheckConstraint(
+                condition=Q(quote_start__isnull=True, quote_end__isnull=True)
+                | Q(quote_start__isnull=False, quote_end__gte=F("quote_start")),
+                name="evidence_quote_span_valid",
+            ),
+        ]
+        indexes = [
+            # Dispute page: all reporting for one dispute, by date.
+            models.Index(fields=["dispute", "published"], name="evidence_dispute_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.outlet or self.source_url or self.article} — {self.target}"
+
+    @property
+    def target(self):
+        return self.demand or self.outcome or self.event or self.dispute
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if sum(x is not None for x in (self.demand_id, self.outcome_id, self.event_id)) > 1:
+            errors["demand"] = "Evidence supports one fact: a demand, an outcome or an event."
+        for field in ("demand", "outcome", "event"):
+            fact = getattr(self, field)
+            if fact is not None and self.dispute_id and fact.dispute_id != self.dispute_id:
+                errors[field] = f"This {field} belongs to another dispute."
+        if not self.article_id and not self.source_url:
+            errors["source_url"] = "Give an ingested article or a source URL."
+        if (self.quote_start is None) != (self.quote_end is None):
+            errors["quote_end"] = "Give both quote offsets or neither."
+        elif self.quote_start is not None and self.quote_end < self.quote_start:
+            errors["quote_end"] = "The quote cannot end before it starts."
+        elif self.article_id and self.quote_start is not None:
+            if self.article.text[self.quote_start : self.quote_end] != self.quote:
+                errors["quote"] = "The quote does not match the article text at these offsets."
+        if errors:
+            raise ValidationError(errors)

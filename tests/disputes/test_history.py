@@ -1,0 +1,36 @@
+import pytest
+from django.urls import reverse
+
+from tests.factories import DemandFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_change_in_the_admin_is_kept_with_who_and_when(curator_client):
+    demand = DemandFactory(accounts_targeted=1000)
+    url = reverse("admin:disputes_demand_change", args=[demand.pk])
+    page = curator_client.get(url)
+    form = page.context["adminform"].form
+    data = {name: value for name, value in form.initial.items() if value is not None}
+    data.update(
+        {
+            "dispute": demand.dispute.pk,
+            "date": "2021-02-04",
+            "accounts_targeted": 1178,
+            "penalties-TOTAL_FORMS": 0,
+            "penalties-INITIAL_FORMS": 0,
+            "evidence-TOTAL_FORMS": 0,
+            "evidence-INITIAL_FORMS": 0,
+        }
+    )
+    data.pop("deadline", None)
+    response = curator_client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
+
+    latest = demand.history.first()
+    assert latest.accounts_targeted == 1178
+    assert latest.history_user.username == "carol"
+    assert latest.history_date is not None
+    assert demand.history.count() == 2
+    history_page = curator_client.get(reverse("admin:disputes_demand_history", args=[demand.pk]))
+    assert b"carol" in history_page.content
