@@ -1,21 +1,14 @@
 import json
-import os
-import shutil
-import socket
-import subprocess
-import time
-from pathlib import Path
 
 import pytest
 
 from ingestion.fetch import FetchPolicy
 from tests.ingestion.httpserver import LocalServer
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-
 
 @pytest.fixture
 def http_server():
+    """A local HTTP server on 127.0.0.1 serving the test's feeds and pages."""
     server = LocalServer().start()
     yield server
     server.stop()
@@ -34,52 +27,58 @@ def policy(http_server) -> FetchPolicy:
     )
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+@pytest.fixture
+def ingest_settings(settings, http_server, redis_url):
+    """Settings for services: the local server is reachable, politeness uses the test Redis."""
+    import redis
+
+    redis.Redis.from_url(redis_url).flushdb()
+    settings.INGEST_ALLOW_LOOPBACK = True
+    settings.INGEST_LOOPBACK_PORTS = [http_server.port]
+    settings.INGEST_CONNECT_TIMEOUT = 2
+    settings.INGEST_READ_TIMEOUT = 2
+    settings.INGEST_TOTAL_TIMEOUT = 5
+    settings.INGEST_MAX_BYTES = 1024 * 1024
+    settings.REDIS_URL = redis_url
+    settings.CELERY_BROKER_URL = redis_url
+    return settings
 
 
 @pytest.fixture(scope="session")
-def redis_url(tmp_path_factory):
-    """A private redis-server on a random loopback port (never 6379: others run tests too)."""
-    binary = shutil.which("redis-server")
-    if binary is None:
-        pytest.skip("redis-server is not installed")
-    port = _free_port()
-    workdir = tmp_path_factory.mktemp("redis")
-    process = subprocess.Popen(
-        [binary, "--bind", "127.0.0.1", "--port", str(port), "--dir", str(workdir),
-         "--save", "", "--appendonly", "no"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
-        except OSError:
-            time.sleep(0.05)
-    yield f"redis://127.0.0.1:{port}/0"
-    process.terminate()
-    process.wait(timeout=10)
-
-
-def shared_dir() -> Path | None:
-    """The shared folder beside the repository (CI copies it there), or STANDOFF_SHARED_DIR."""
-    candidates = [os.environ.get("STANDOFF_SHARED_DIR"), REPO_ROOT.parent / "shared", "/work/shared"]
-    for candidate in candidates:
-        if candidate and Path(candidate, "corpus", "dev.jsonl").is_file():
-            return Path(candidate)
-    return None
-
-
-@pytest.fixture(scope="session")
-def dev_corpus() -> list[dict]:
+def dev_corpus(shared_dir) -> list[dict]:
     """The hand-labelled development corpus, read at run time (it is third-party text)."""
-    folder = shared_dir()
-    if folder is None:
-        pytest.skip("shared corpus not available (set STANDOFF_SHARED_DIR)")
-    with open(folder / "corpus" / "dev.jsonl", encoding="utf-8") as handle:
+    path = shared_dir / "corpus" / "dev.jsonl"
+    if not path.is_file():
+        pytest.skip(f"{path} is absent")
+    with open(path, encoding="utf-8") as handle:
         return [json.loads(line) for line in handle if line.strip()]
+
+
+STORY = (
+    "The communications ministry ordered the platform to remove the posts within a day. "
+    "The company said it would review the request under its policies and local law. "
+)
+
+
+def news_page(title: str, body: str, *, head: str = "", lang: str = "en") -> str:
+    return (
+        f'<!DOCTYPE html><html lang="{lang}"><head><title>{title}</title>{head}</head>'
+        "<body><nav><a href='/'>Home</a> <a href='/world'>World</a></nav>"
+        f"<article><h1>{title}</h1>{body}</article><footer>Copyright</footer></body></html>"
+    )
+
+
+def paragraphs(text: str, count: int = 6) -> str:
+    return "".join(f"<p>{text} Paragraph {n}.</p>" for n in range(count))
+
+
+def rss(items: list[tuple[str, str]], title: str = "Policy feed") -> bytes:
+    body = "".join(
+        f"<item><title>{item_title}</title><link>{link}</link>"
+        "<pubDate>Thu, 04 Feb 2021 08:00:00 GMT</pubDate></item>"
+        for item_title, link in items
+    )
+    return (
+        f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>{title}</title>'
+        f"{body}</channel></rss>"
+    ).encode()
