@@ -41,7 +41,7 @@ class SourceAdmin(admin.ModelAdmin):
     @admin.display(description="health")
     def health(self, source):
         if not source.is_failing:
-            return format_html('<span style="color:#2a7d2a">ok</span>')
+            return format_html('<span style="color:#2a7d2a">{}</span>', "ok")
         return format_html(
             '<span style="color:#b00" title="{}">failing ×{}</span>',
             source.last_error, source.consecutive_failures,

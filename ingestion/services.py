@@ -79,18 +79,23 @@ def host_limiter() -> HostLimiter:
             limit=limit,
             # A slot outlives the longest request it can guard, then expires by itself.
             ttl=settings.INGEST_TOTAL_TIMEOUT + settings.INGEST_CONNECT_TIMEOUT + 5,
-            wait=settings.INGEST_HOST_SLOT_WAIT,
+            # Waiting for a slot must end well within the task's time limit.
+            wait=min(settings.INGEST_HOST_SLOT_WAIT, settings.INGEST_TASK_TIME_LIMIT / 3),
         )
     return _limiters[key]
 
 
 def _fetch(url: str, **kwargs):
     import redis
+    from celery.exceptions import SoftTimeLimitExceeded
 
     try:
         return fetch(url, limiter=host_limiter(), **kwargs)
     except redis.RedisError as exc:
         raise TransientError(f"politeness limiter unavailable: {exc}", code="limiter") from exc
+    except SoftTimeLimitExceeded as exc:
+        # Raised by Celery anywhere in the request: retry later rather than strand the row.
+        raise TransientError("the task's time limit ran out", code="time_limit") from exc
 
 
 # Claiming and finishing rows ------------------------------------------------------------
@@ -267,9 +272,11 @@ def _after_extract(article_id: int, *, inline: bool) -> None:
             )
 
 
-def article_extract(*, article_id: int, inline_hooks: bool = False) -> bool:
+def article_extract(*, article_id: int, final_attempt: bool = False, inline_hooks: bool = False) -> bool:
     """Extract a fetched page (or take a corpus record's text), dedupe, cluster; True when
     the article reached EXTRACTED."""
+    from celery.exceptions import SoftTimeLimitExceeded
+
     claimed = _claim(article_id, Status.FETCHED)
     if claimed is None:
         return False
@@ -284,6 +291,11 @@ def article_extract(*, article_id: int, inline_hooks: bool = False) -> bool:
             )
         except PermanentError as exc:
             _fail(article, token, from_status=Status.FETCHED, error=exc)
+            return False
+        except SoftTimeLimitExceeded:
+            error = TransientError("extraction ran out of the task's time limit", code="time_limit")
+            _handle_transient(article, token, from_status=Status.FETCHED, error=error,
+                              final_attempt=final_attempt)
             return False
         fields = {
             "title": (extracted.title or article.title)[:1000],
@@ -333,11 +345,7 @@ def article_extract(*, article_id: int, inline_hooks: bool = False) -> bool:
                 detail=f"{len(text):,} characters of text",
             )
             if done:
-                cluster = _cluster_assign(article, shingle_set)
-                if cluster is not None:
-                    ArticleEvent.objects.create(
-                        article=article, status=Status.EXTRACTED, detail=f"joined {cluster}"
-                    )
+                _cluster_assign(article, shingle_set)
                 _after_extract(article.pk, inline=inline_hooks)
     except IntegrityError:
         # A concurrent worker stored the same text or canonical URL first.

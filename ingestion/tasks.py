@@ -15,6 +15,8 @@ from ingestion import services
 from ingestion.errors import TransientError
 
 _LIMIT = settings.INGEST_TASK_TIME_LIMIT
+# The soft limit leaves the task a moment to record why it stopped before the hard kill.
+_SOFT_LIMIT = _LIMIT - max(1, min(10, _LIMIT // 5))
 _RETRYING = {
     "acks_late": True,
     "autoretry_for": (TransientError,),
@@ -22,7 +24,7 @@ _RETRYING = {
     "retry_backoff": settings.INGEST_RETRY_BACKOFF,
     "retry_backoff_max": settings.INGEST_RETRY_BACKOFF_MAX,
     "retry_jitter": True,
-    "soft_time_limit": _LIMIT - 10,
+    "soft_time_limit": _SOFT_LIMIT,
     "time_limit": _LIMIT,
 }
 
@@ -38,11 +40,13 @@ def fetch_article_task(self, article_id: int) -> None:
 @shared_task(bind=True, queue="cpu", **_RETRYING)
 def extract_article_task(self, article_id: int) -> None:
     """Extract, dedupe and cluster one fetched article, then run the after-extract hook."""
-    services.article_extract(article_id=article_id)
+    services.article_extract(
+        article_id=article_id, final_attempt=self.request.retries >= self.max_retries
+    )
 
 
 # Polls do not retry: a failing feed backs off through its own next_poll_at instead.
-@shared_task(queue="network", acks_late=True, soft_time_limit=_LIMIT - 10, time_limit=_LIMIT)
+@shared_task(queue="network", acks_late=True, soft_time_limit=_SOFT_LIMIT, time_limit=_LIMIT)
 def poll_source_task(source_id: int) -> None:
     """Poll one feed if it is due and nobody else is polling it."""
     services.source_poll(source_id=source_id)

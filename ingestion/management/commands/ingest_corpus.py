@@ -41,8 +41,14 @@ class Command(BaseCommand):
             if not raw.strip():
                 continue
             try:
-                record = services.corpus_record_parse(json.loads(raw.decode("utf-8")))
-            except (UnicodeDecodeError, json.JSONDecodeError, ValueError) as exc:
+                decoded = json.loads(raw.decode("utf-8"))
+            except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+                outcomes["rejected"] += 1
+                problems[f"line {number}"] = f"invalid JSON: {exc}"[:300]
+                continue
+            try:
+                record = services.corpus_record_parse(decoded)
+            except ValueError as exc:
                 outcomes["rejected"] += 1
                 problems[f"line {number}"] = str(exc)[:300]
                 continue
@@ -55,7 +61,8 @@ class Command(BaseCommand):
                 else:
                     from ingestion.tasks import extract_article_task
 
-                    extract_article_task.delay(outcome.article_id)
+                    extract_article_task.delay_on_commit(outcome.article_id)
+        progress.close()
         IngestRun.objects.filter(pk=run.pk).update(
             status=IngestRun.Status.FINISHED, finished_at=timezone.now(),
             total=sum(outcomes.values()), new=outcomes["new"], duplicates=outcomes["duplicate"],
