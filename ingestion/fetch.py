@@ -20,7 +20,7 @@ from requests.adapters import HTTPAdapter
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
-from ingestion.errors import PermanentError, TransientError, UnsafeURLError
+from ingestion.errors import IngestError, PermanentError, TransientError
 from ingestion.urls import check_host_safe, check_url_safe, url_host, url_port
 
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
@@ -256,7 +256,7 @@ def _get_once(
                 allow_redirects=False,
                 stream=True,
             )
-        except UnsafeURLError:
+        except IngestError:
             raise
         except requests.exceptions.Timeout as exc:
             raise TransientError(f"timed out: {exc}", code="timeout") from exc
@@ -264,7 +264,7 @@ def _get_once(
             # The connect-time safety check surfaces wrapped by urllib3/requests.
             cause = exc
             while cause is not None:
-                if isinstance(cause, UnsafeURLError):
+                if isinstance(cause, IngestError):
                     raise cause from exc
                 cause = cause.__cause__ or cause.__context__
             raise TransientError(f"connection failed: {exc}", code="connection") from exc

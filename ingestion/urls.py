@@ -11,7 +11,7 @@ import socket
 from collections.abc import Callable
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
 
-from ingestion.errors import UnsafeURLError
+from ingestion.errors import PermanentError, TransientError, UnsafeURLError
 
 # Query parameters that identify a campaign or a click, never the page itself. Kept
 # conservative on purpose: dropping a parameter that selects content (`cid`, `src`, `id` on some
@@ -163,13 +163,22 @@ def check_host_safe(
 ) -> list[str]:
     """Resolve `host` and return its addresses; raise UnsafeURLError if any is refused.
 
+    A name that cannot be resolved raises PermanentError, or TransientError when the resolver
+    says the failure is temporary.
+
     Every address must pass, not just the first: the connection may use any of them.
     """
     host = _IPV6_LITERAL.sub(r"\1", host)
     try:
         addresses = (resolver or resolve_host)(host, port)
+    except socket.gaierror as exc:
+        # "Temporary failure" is what an offline machine or a flaky resolver says: retry later.
+        # Any other answer means the name does not exist, which retrying cannot change.
+        if exc.errno == socket.EAI_AGAIN:
+            raise TransientError(f"cannot resolve host {host!r} now: {exc}", code="dns") from exc
+        raise PermanentError(f"cannot resolve host {host!r}: {exc}", code="dns") from exc
     except (OSError, UnicodeError) as exc:
-        raise UnsafeURLError(f"cannot resolve host {host!r}: {exc}") from exc
+        raise PermanentError(f"cannot resolve host {host!r}: {exc}", code="dns") from exc
     if not addresses:
         raise UnsafeURLError(f"host {host!r} resolves to no address")
     for address in addresses:

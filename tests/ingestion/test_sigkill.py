@@ -76,7 +76,18 @@ def _statuses(db: Path) -> dict[str, int]:
         ).fetchall())
 
 
-def test_a_worker_killed_mid_task_loses_nothing(tmp_path, redis_url):
+@pytest.fixture
+def workers():
+    """Started workers; any still running when the test ends is killed with its pool."""
+    started: list[subprocess.Popen] = []
+    yield started
+    for worker in started:
+        if worker.poll() is None:
+            os.killpg(worker.pid, signal.SIGKILL)
+            worker.wait(timeout=10)
+
+
+def test_a_worker_killed_mid_task_loses_nothing(tmp_path, redis_url, workers):
     redis.Redis.from_url(redis_url).flushdb()
     server = LocalServer().start()
     try:
@@ -98,6 +109,7 @@ def test_a_worker_killed_mid_task_loses_nothing(tmp_path, redis_url):
         assert _statuses(db) == {"discovered": ARTICLES}
 
         worker = _start_worker(env, log)
+        workers.append(worker)
         deadline = time.monotonic() + 60
         while len([h for h in server.hits if h.path.startswith("/story-")]) < 6:
             assert time.monotonic() < deadline, log.read_text()[-3000:]
@@ -109,6 +121,7 @@ def test_a_worker_killed_mid_task_loses_nothing(tmp_path, redis_url):
         assert sum(n for status, n in killed_at.items() if status not in FINAL) > 0, killed_at
 
         worker = _start_worker(env, log)
+        workers.append(worker)
         try:
             deadline = time.monotonic() + 150
             while sum(n for status, n in _statuses(db).items() if status in FINAL) < ARTICLES:

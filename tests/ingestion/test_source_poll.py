@@ -153,3 +153,24 @@ def test_due_sources_are_queued(ingest_settings, django_capture_on_commit_callba
     with django_capture_on_commit_callbacks() as callbacks:
         assert sources_poll_due() == [due.pk]
     assert len(callbacks) == 1
+
+
+def test_the_default_feeds_fail_politely_without_internet(ingest_settings, monkeypatch):
+    import socket
+
+    from django.core.management import call_command
+
+    def offline(host, port):
+        # The network edge: what the resolver of a machine without internet answers.
+        raise socket.gaierror(socket.EAI_AGAIN, "Temporary failure in name resolution")
+
+    monkeypatch.setattr("ingestion.urls.resolve_host", offline)
+    call_command("load_sources", stdout=__import__("io").StringIO())
+    for source in Source.objects.feeds():
+        run = source_poll(source_id=source.pk)
+        assert run.status == IngestRun.Status.FAILED
+    for source in Source.objects.feeds():
+        assert source.consecutive_failures == 1
+        assert "cannot resolve host" in source.last_error
+        assert source.next_poll_at > timezone.now() + datetime.timedelta(hours=1, minutes=59)
+    assert Article.objects.count() == 0

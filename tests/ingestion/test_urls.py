@@ -1,6 +1,8 @@
+import socket
+
 import pytest
 
-from ingestion.errors import UnsafeURLError
+from ingestion.errors import PermanentError, TransientError, UnsafeURLError
 from ingestion.urls import canonical_url, check_url_safe, ip_refusal
 
 
@@ -107,12 +109,23 @@ def test_check_url_safe_returns_vetted_public_addresses():
     assert check_url_safe("https://news.example/a", resolver=resolver) == ["93.184.216.34"]
 
 
-def test_check_url_safe_reports_unresolvable_hosts():
+def test_a_name_that_does_not_exist_is_a_permanent_error():
     def failing(host, port):
-        raise OSError("Name or service not known")
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
 
-    with pytest.raises(UnsafeURLError, match="cannot resolve"):
+    with pytest.raises(PermanentError, match="cannot resolve") as info:
         check_url_safe("https://nowhere.invalid/", resolver=failing)
+    assert info.value.code == "dns" and not info.value.transient
+
+
+def test_a_temporary_resolver_failure_is_transient():
+    # What an offline machine answers: the default feeds back off and retry instead of dying.
+    def offline(host, port):
+        raise socket.gaierror(socket.EAI_AGAIN, "Temporary failure in name resolution")
+
+    with pytest.raises(TransientError, match="cannot resolve") as info:
+        check_url_safe("https://www.eff.org/rss/updates.xml", resolver=offline)
+    assert info.value.code == "dns"
 
 
 def test_check_url_safe_allows_loopback_with_the_flag():
