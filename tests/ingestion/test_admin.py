@@ -27,6 +27,7 @@ def test_the_source_list_shows_health(curator_client):
     SourceFactory(name="Broken feed", consecutive_failures=2, last_error="HTTP 503")
     body = curator_client.get(reverse("admin:ingestion_source_changelist")).content.decode()
     assert "failing ×2" in body
+    assert reverse("admin:ingestion_health") in body
 
 
 def test_the_article_list_shows_readable_failure_reasons(curator_client):
