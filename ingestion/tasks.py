@@ -52,13 +52,15 @@ def poll_source_task(source_id: int) -> None:
     services.source_poll(source_id=source_id)
 
 
-@shared_task(queue="network", acks_late=True, time_limit=60)
+# Every task sets both limits: a soft limit left to the global default (which is longer) makes
+# Celery refuse to send the task at all.
+@shared_task(queue="network", acks_late=True, soft_time_limit=50, time_limit=60)
 def poll_due_sources_task() -> None:
     """Beat entry point: queue a poll for every feed whose next poll time has come."""
     services.sources_poll_due()
 
 
-@shared_task(queue="network", acks_late=True, time_limit=300)
+@shared_task(queue="network", acks_late=True, soft_time_limit=280, time_limit=300)
 def recover_stalled_articles_task(minutes: int = 30) -> None:
     """Beat entry point: re-queue unfinished articles whose messages were lost."""
     services.articles_recover(older_than=datetime.timedelta(minutes=minutes))

@@ -26,6 +26,13 @@ def test_tasks_are_on_their_queues_with_acks_late_and_time_limits():
         assert settings.INGEST_LEASE_SECONDS < settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]
 
 
+def test_every_task_can_be_sent_with_its_limits():
+    # Beat's send fails when a task's soft limit (or the global default) exceeds its hard limit.
+    for task in (tasks.fetch_article_task, tasks.extract_article_task, tasks.poll_source_task,
+                 tasks.poll_due_sources_task, tasks.recover_stalled_articles_task):
+        assert task.soft_time_limit is not None and task.soft_time_limit < task.time_limit, task.name
+
+
 def test_only_transient_errors_are_retried_with_jittered_backoff():
     for task in (tasks.fetch_article_task, tasks.extract_article_task):
         assert task.autoretry_for == (TransientError,)
