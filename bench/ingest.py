@@ -9,7 +9,12 @@ comments) served from 127.0.0.1, then
 2. pipeline: one feed listing every page is polled, and a real Celery worker with 2 processes
    fetches, extracts, dedupes and stores each page (SQLite by default), timed from the poll
    until every article is final.
-Not a test: figures vary with the machine. The last line is one JSON object.
+Not a test: figures vary with the machine (and with whatever else runs on it: compare the
+ratio, and run it more than once). The last line is one JSON object.
+
+Knobs for investigating: BENCH_CONCURRENCY (worker processes, default 2), BENCH_WORKER_ARGS
+(extra `celery worker` arguments, e.g. "-P threads"), BENCH_WORKER_LOGLEVEL=INFO (per-task
+times in the worker log) and BENCH_KEEP=1 (keep the temporary folder with that log).
 """
 
 import argparse
@@ -167,7 +172,8 @@ def pipeline_throughput(pages: list[str], database_url: str | None) -> dict:
         subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=REPO, env=env, check=True)
         worker = subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "config", "worker", "-Q", "network,cpu,default",
-             "--concurrency", os.environ.get("BENCH_CONCURRENCY", "2"), "--without-gossip", "--without-mingle", "--without-heartbeat",
+             "--concurrency", os.environ.get("BENCH_CONCURRENCY", "2"),
+             *os.environ.get("BENCH_WORKER_ARGS", "").split(), "--without-gossip", "--without-mingle", "--without-heartbeat",
              "--loglevel", os.environ.get("BENCH_WORKER_LOGLEVEL", "WARNING")],
             cwd=REPO, env=env, stdout=(workdir / "worker.log").open("wb"), stderr=subprocess.STDOUT,
             start_new_session=True,
@@ -177,6 +183,8 @@ def pipeline_throughput(pages: list[str], database_url: str | None) -> dict:
         import django
 
         django.setup()
+        from django.db.models import Count
+
         from ingestion.models import Article, Source
         from ingestion.services import source_poll
 
@@ -192,7 +200,7 @@ def pipeline_throughput(pages: list[str], database_url: str | None) -> dict:
                 raise RuntimeError((workdir / "worker.log").read_text()[-3000:])
             time.sleep(0.2)
         elapsed = time.perf_counter() - started
-        statuses = dict(Article.objects.values_list("status").annotate(n=__import__("django").db.models.Count("id")))
+        statuses = dict(Article.objects.values_list("status").annotate(n=Count("id")))
         return {"seconds": elapsed, "rate": len(pages) / elapsed, "statuses": statuses}
     finally:
         if worker is not None:
