@@ -336,10 +336,13 @@ def article_extract(*, article_id: int, final_attempt: bool = False, inline_hook
         return False
     if new_canonical and new_canonical != article.canonical_url:
         original = Article.objects.filter(canonical_url=new_canonical).exclude(pk=article.pk).first()
-        if original is not None:
+        if original is None:
+            fields["canonical_url"] = new_canonical
+        elif original.status in (Status.EXTRACTED, Status.ANNOTATED):
             _mark_duplicate(article, token, original=original, why=f"rel=canonical {new_canonical}")
             return False
-        fields["canonical_url"] = new_canonical
+        # Otherwise the page it names has no text stored (yet, or ever: it may fail), so this
+        # copy is kept under its own URL; if both end up with the same text, the hash merges them.
 
     shingle_set = dedupe.shingles(text)
     # Text and fingerprints commit before clustering so concurrent copies can see each other.

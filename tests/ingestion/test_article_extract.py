@@ -96,6 +96,18 @@ def test_a_rel_canonical_naming_a_stored_article_makes_a_duplicate():
     assert (amp.status, amp.duplicate_of_id) == (Article.Status.SKIPPED, original.pk)
 
 
+def test_a_rel_canonical_naming_an_article_without_text_keeps_this_copy():
+    # The named page failed (or is not fetched yet): dropping this copy would lose the story.
+    ArticleFactory(url="https://a.example/story", canonical_url="https://a.example/story",
+                   status=Article.Status.FAILED, failure_reason="HTTP 404")
+    head = '<link rel="canonical" href="https://a.example/story">'
+    amp = fetched(news_page("Order", paragraphs(STORY), head=head), url="https://a.example/amp/story")
+    assert article_extract(article_id=amp.pk) is True
+    amp.refresh_from_db()
+    assert amp.status == Article.Status.EXTRACTED
+    assert amp.canonical_url == "https://a.example/amp/story"
+
+
 def test_wire_copies_join_one_story_cluster_and_others_do_not():
     copy_a = fetched(news_page("Freedonia orders Chatter", f"<p>{WIRE}</p>"), url="https://a.example/x")
     edited = WIRE.replace("was reviewing", "is reviewing").replace("on Tuesday", "")

@@ -97,3 +97,18 @@ def test_the_dev_corpus_is_imported_with_its_duplicate_groups(dev_corpus, shared
     assert all(len(clusters) == 1 and None not in clusters for clusters in groups.values())
     assert len({next(iter(c)) for c in groups.values()}) == 2
     assert "new:        0" in run_command(str(path), "--sync")
+
+
+def test_a_line_that_is_not_utf8_is_reported(tmp_path):
+    path = tmp_path / "c.jsonl"
+    path.write_bytes(record(1).encode() + b"\n" + b'{"id": "x", "text": "caf\xe9"}\n' + record(3).encode() + b"\n")
+    output = run_command(str(path), "--sync")
+    assert Article.objects.count() == 2
+    assert "line 2: invalid JSON: 'utf-8' codec can't decode" in output
+
+
+def test_a_missing_file_is_a_clear_error(tmp_path):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="is not a file"):
+        run_command(str(tmp_path / "nope.jsonl"))

@@ -35,42 +35,54 @@ class Command(BaseCommand):
         problems: dict[str, str] = {}
         new_ids: list[int] = []
         with file.open("rb") as handle:
-            lines = handle.readlines()
-        progress = tqdm(lines, desc=file.name, unit="line", disable=no_progress, file=self.stderr._out)
-        for number, raw in enumerate(progress, start=1):
-            if not raw.strip():
-                continue
-            try:
-                decoded = json.loads(raw.decode("utf-8"))
-            except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-                outcomes["rejected"] += 1
-                problems[f"line {number}"] = f"invalid JSON: {exc}"[:300]
-                continue
-            try:
-                record = services.corpus_record_parse(decoded)
-            except ValueError as exc:
-                outcomes["rejected"] += 1
-                problems[f"line {number}"] = str(exc)[:300]
-                continue
-            outcome = services.corpus_record_ingest(source=source, run=run, record=record)
-            outcomes[outcome.outcome] += 1
-            if outcome.outcome == "new":
-                new_ids.append(outcome.article_id)
-                if sync:
-                    services.article_extract(article_id=outcome.article_id, inline_hooks=True)
-                else:
-                    from ingestion.tasks import extract_article_task
-
-                    extract_article_task.delay_on_commit(outcome.article_id)
-        progress.close()
-        IngestRun.objects.filter(pk=run.pk).update(
-            status=IngestRun.Status.FINISHED, finished_at=timezone.now(),
-            total=sum(outcomes.values()), new=outcomes["new"], duplicates=outcomes["duplicate"],
-            rejected=outcomes["rejected"], problems=problems,
-        )
+            total = sum(1 for _ in handle)
+        status = IngestRun.Status.FAILED
+        try:
+            # Streamed, not read whole: a corpus may be larger than memory.
+            with file.open("rb") as handle, tqdm(
+                handle, total=total, desc=file.name, unit="line", disable=no_progress,
+                file=self.stderr._out,
+            ) as progress:
+                for number, raw in enumerate(progress, start=1):
+                    if raw.strip():
+                        self._line(number, raw, source, run, sync, outcomes, problems, new_ids)
+            status = IngestRun.Status.FINISHED
+        finally:
+            # Even when interrupted, the run stops showing as in progress and keeps its counts.
+            IngestRun.objects.filter(pk=run.pk).update(
+                status=status, finished_at=timezone.now(),
+                total=sum(outcomes.values()), new=outcomes["new"], duplicates=outcomes["duplicate"],
+                rejected=outcomes["rejected"], problems=problems,
+            )
         if not sync and wait and new_ids:
             self._wait(new_ids, no_progress)
         self._summary(file, outcomes, problems, new_ids, finished=sync or wait)
+
+    def _line(self, number, raw, source, run, sync, outcomes, problems, new_ids) -> None:
+        """Import one line; a broken one is recorded with its number and skipped."""
+        try:
+            decoded = json.loads(raw.decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            outcomes["rejected"] += 1
+            problems[f"line {number}"] = f"invalid JSON: {exc}"[:300]
+            return
+        try:
+            record = services.corpus_record_parse(decoded)
+        except ValueError as exc:
+            outcomes["rejected"] += 1
+            problems[f"line {number}"] = str(exc)[:300]
+            return
+        outcome = services.corpus_record_ingest(source=source, run=run, record=record)
+        outcomes[outcome.outcome] += 1
+        if outcome.outcome != "new":
+            return
+        new_ids.append(outcome.article_id)
+        if sync:
+            services.article_extract(article_id=outcome.article_id, inline_hooks=True)
+        else:
+            from ingestion.tasks import extract_article_task
+
+            extract_article_task.delay_on_commit(outcome.article_id)
 
     def _wait(self, ids: list[int], no_progress: bool) -> None:
         with tqdm(total=len(ids), desc="workers", unit="article", disable=no_progress, file=self.stderr._out) as bar:
