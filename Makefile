@@ -5,6 +5,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 export PYTHONUNBUFFERED := 1
+# honcho runs the Procfile's commands (celery, gunicorn) from the virtualenv.
+export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
 .PHONY: setup run test system-packages test-packages clean
 
@@ -31,7 +33,12 @@ run: setup
 	$(PY) manage.py load_sources --if-empty
 	$(PY) manage.py ensure_admin
 	@echo "Standoff: http://127.0.0.1:$${STANDOFF_PORT:-8000}/   admin: http://127.0.0.1:$${STANDOFF_PORT:-8000}/admin/   (Ctrl-C stops everything)"
-	exec $(VENV)/bin/honcho start $$([ -n "$$REDIS_URL" ] || echo redis) web worker-network worker-cpu beat
+	@if [ -n "$$REDIS_URL" ]; then \
+	  exec honcho start web worker-network worker-cpu beat; \
+	else \
+	  export REDIS_URL=redis://127.0.0.1:$${REDIS_PORT:-6379}/0; \
+	  exec honcho start redis web worker-network worker-cpu beat; \
+	fi
 
 test: setup test-packages
 	bash .ci/test.sh

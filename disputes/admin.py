@@ -1,15 +1,24 @@
 """Curation: every domain model, with history, filters, inlines and merges."""
 
+import json
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
-from django.db.models import Count
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, F, Max, Q
 from django.shortcuts import redirect
+from django.urls import reverse
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
+from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
+
+from ingestion.models import Article
 
 from . import services
 from .countries import country_name
+from .highlight import highlight
 from .models import (
     Actor,
     ActorAlias,
@@ -23,7 +32,9 @@ from .models import (
     Outcome,
     Penalty,
     Platform,
+    PlatformReport,
     ReviewState,
+    ShutdownEvent,
     Topic,
 )
 
@@ -39,8 +50,8 @@ class CountryFilter(admin.SimpleListFilter):
 
     def lookups(self, request, model_admin):
         codes = (
-            model_admin.get_queryset(request)
-            .exclude(**{self.field: ""})
+            model_admin.model._default_manager.exclude(**{self.field: ""})
+            .order_by()
             .values_list(self.field, flat=True)
             .distinct()
         )
@@ -164,6 +175,25 @@ class ActorAdmin(MergeMixin, SimpleHistoryAdmin):
 
 # Disputes ------------------------------------------------------------------------
 
+class RejectForm(forms.Form):
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text="Kept in the history; the annotator will not propose these claims again.",
+    )
+
+
+class AttachForm(forms.Form):
+    target = forms.ModelChoiceField(queryset=Dispute.objects.none(), label="Attach to")
+
+    def __init__(self, *args, countries, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["target"].queryset = (
+            Dispute.objects.exclude(review_state=ReviewState.REJECTED).filter(country__in=countries)
+        )
+
+
+
 
 class DisputePartyInline(admin.TabularInline):
     model = DisputeParty
@@ -209,10 +239,18 @@ class EvidenceInline(admin.StackedInline):
     show_change_link = True
 
 
+def _in_review_queue(request) -> bool:
+    return request.GET.get("review_state__exact") == ReviewState.CANDIDATE
+
+
 @admin.register(Dispute)
-class DisputeAdmin(MergeMixin, ReviewActionsMixin, SimpleHistoryAdmin):
+class DisputeAdmin(MergeMixin, SimpleHistoryAdmin):
+    """Disputes; filtered to candidates it is the review queue
+    (/admin/disputes/dispute/?review_state__exact=candidate), newest and most confident first."""
+
     merge_service = services.dispute_merge
     list_display = ["title", "country", "status", "review_state", "start_date", "demand_count"]
+    queue_display = ["title", "country", "platforms", "articles", "confidence", "candidate_facts", "created_at"]
     list_filter = [
         "review_state",
         "status",
@@ -221,29 +259,128 @@ class DisputeAdmin(MergeMixin, ReviewActionsMixin, SimpleHistoryAdmin):
         ("demands__demand_type", admin.ChoicesFieldListFilter),
         ("outcomes__kind", admin.ChoicesFieldListFilter),
         "topics",
+        "created_at",
     ]
     search_fields = ["title", "slug", "summary", "party_roles__actor__name"]
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "start_date"
     filter_horizontal = ["topics"]
     inlines = [DisputePartyInline, DemandInline, OutcomeInline, EventInline, EvidenceInline]
-    actions = ["confirm_selected", "reject_selected", "merge_selected"]
+    actions = ["accept_selected", "reject_with_reason", "attach_to_dispute", "merge_selected"]
+    readonly_fields = ["reporting"]
+    change_form_template = "admin/disputes/dispute_change_form.html"
     fieldsets = [
         (None, {"fields": ["title", "slug", "country", "status", "summary", "topics"]}),
         ("Dates", {"fields": [("start_date", "start_precision"), ("end_date", "end_precision")]}),
         ("Review", {"fields": ["review_state", "review_note"]}),
+        ("Reporting", {"fields": ["reporting"], "classes": ["collapse"]}),
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(n_demands=Count("demands", distinct=True))
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                n_demands=Count("demands", distinct=True),
+                confidence=Max("evidence__article__annotation__relevance"),
+                n_articles=Count("evidence__article", distinct=True),
+                n_candidate_facts=Count(
+                    "demands", filter=Q(demands__review_state=ReviewState.CANDIDATE), distinct=True
+                )
+                + Count("outcomes", filter=Q(outcomes__review_state=ReviewState.CANDIDATE), distinct=True),
+            )
+            .prefetch_related("party_roles__actor")
+        )
+
+    def get_fieldsets(self, request, obj=None):
+        # A candidate is judged by its reporting: show it first, open.
+        if obj is not None and obj.review_state == ReviewState.CANDIDATE:
+            return [("Reporting that proposed it", {"fields": ["reporting"]}), *self.fieldsets[:-1]]
+        return self.fieldsets
+
+    def get_list_display(self, request):
+        return self.queue_display if _in_review_queue(request) else self.list_display
+
+    def get_ordering(self, request):
+        if _in_review_queue(request):
+            return ["-created_at", F("confidence").desc(nulls_last=True)]
+        return super().get_ordering(request)
+
+    def get_search_results(self, request, queryset, search_term):
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        return queryset, True if search_term else may_have_duplicates
 
     @admin.display(description="demands", ordering="n_demands")
     def demand_count(self, obj):
         return obj.n_demands
 
-    def get_search_results(self, request, queryset, search_term):
-        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
-        return queryset, True if search_term else may_have_duplicates
+    @admin.display(description="platforms")
+    def platforms(self, obj):
+        return ", ".join(p.actor.name for p in obj.party_roles.all() if p.role == DisputeParty.Role.TARGETED)
+
+    @admin.display(description="articles", ordering="n_articles")
+    def articles(self, obj):
+        return obj.n_articles
+
+    @admin.display(description="confidence", ordering="confidence")
+    def confidence(self, obj):
+        return f"{obj.confidence:.2f}" if obj.confidence is not None else "—"
+
+    @admin.display(description="candidate facts", ordering="n_candidate_facts")
+    def candidate_facts(self, obj):
+        return obj.n_candidate_facts
+
+    @admin.display(description="articles with entities and evidence marked")
+    def reporting(self, obj):
+        return render_to_string("admin/disputes/reporting.html", {"articles": review_articles(obj)})
+
+    def response_change(self, request, obj):
+        if "_accept" in request.POST and self.has_change_permission(request, obj):
+            services.dispute_confirm(dispute=obj, user=request.user, reason="Edited and accepted")
+            self.message_user(request, f"Accepted “{obj}” with its candidate facts.")
+            return redirect(reverse("admin:disputes_dispute_changelist") + "?review_state__exact=candidate")
+        return super().response_change(request, obj)
+
+    @admin.action(description="Accept selected with their candidate facts", permissions=["change"])
+    def accept_selected(self, request, queryset):
+        for dispute in queryset:
+            services.dispute_confirm(dispute=dispute, user=request.user, reason="Accepted")
+        self.message_user(request, f"Accepted {len(queryset)}.")
+
+    @admin.action(description="Reject selected with a reason…", permissions=["change"])
+    def reject_with_reason(self, request, queryset):
+        form = RejectForm(request.POST if "confirm" in request.POST else None)
+        if form.is_valid():
+            for dispute in queryset:
+                services.dispute_reject(dispute=dispute, user=request.user, reason=form.cleaned_data["reason"])
+            self.message_user(request, f"Rejected {len(queryset)}.")
+            return None
+        return self._intermediate(request, queryset, form, "reject_with_reason", "Reject")
+
+    @admin.action(description="Attach selected to an existing dispute…", permissions=["merge"])
+    def attach_to_dispute(self, request, queryset):
+        countries = set(queryset.values_list("country", flat=True))
+        form = AttachForm(request.POST if "confirm" in request.POST else None, countries=countries)
+        if form.is_valid():
+            target = form.cleaned_data["target"]
+            for candidate in queryset.exclude(pk=target.pk):
+                services.dispute_merge(source=candidate, target=target, user=request.user)
+            self.message_user(request, f"Attached to “{target}”; the proposals wait for review there.")
+            return redirect("admin:disputes_dispute_change", target.pk)
+        return self._intermediate(request, queryset, form, "attach_to_dispute", "Attach")
+
+    def _intermediate(self, request, queryset, form, action, title):
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"{title} {self.opts.verbose_name_plural}",
+            "button": title,
+            "opts": self.opts,
+            "form": form,
+            "queryset": queryset,
+            "action": action,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/disputes/review_action.html", context)
 
 
 # Facts ---------------------------------------------------------------------------
@@ -382,3 +519,200 @@ class DisputeRedirectAdmin(ReadOnlyRedirectAdmin):
 class ActorRedirectAdmin(ReadOnlyRedirectAdmin):
     list_display = ["old_slug", "actor", "created_at"]
     search_fields = ["old_slug", "actor__slug"]
+
+
+def review_articles(dispute):
+    """The articles behind a dispute, each with its text marked: entities and evidence."""
+    article_ids = Evidence.objects.filter(dispute=dispute, article__isnull=False).values_list("article_id", flat=True)
+    articles = Article.objects.filter(pk__in=article_ids).select_related("annotation").prefetch_related(
+        "mentions", "claims"
+    )
+    quoted = set(
+        Evidence.objects.filter(dispute=dispute, quote_start__isnull=False).values_list("quote_start", "article_id")
+    )
+    for article in articles:
+        spans = [
+            (m.start_char, m.end_char, f"entity entity-{m.label.lower()}")
+            for m in article.mentions.all()
+            if not m.in_title
+        ]
+        spans += [
+            (c.sentence_start, c.sentence_end, "evidence")
+            for c in article.claims.all()
+            if not c.in_title and (c.sentence_start, article.pk) in quoted
+        ]
+        article.marked_text = highlight(article.text, spans)
+    return articles
+
+# Platforms' own figures ----------------------------------------------------------
+
+
+def _pretty_json(value) -> str:
+    return format_html("<pre>{}</pre>", json.dumps(value, indent=2, ensure_ascii=False, default=str))
+
+
+class RevisedFilter(admin.SimpleListFilter):
+    title = "revised by the publisher"
+    parameter_name = "revised"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Revised"), ("no", "Never revised")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(revised_at__isnull=False)
+        if self.value() == "no":
+            return queryset.filter(revised_at__isnull=True)
+        return queryset
+
+
+@admin.register(PlatformReport)
+class PlatformReportAdmin(admin.ModelAdmin):
+    """Publisher figures are imported, never typed in: everything is read-only."""
+
+    list_display = [
+        "country_label", "platform", "period_label", "requests_display", "items_display",
+        "compliance_rate", "requester_type", "product", "reason", "dataset", "revised_at",
+    ]
+    list_filter = ["source", "dataset", CountryFilter, "platform", RevisedFilter]
+    search_fields = ["country", "country_name", "product", "reason", "requester_type", "source_key"]
+    date_hierarchy = "period_start"
+    list_per_page = 100
+    fieldsets = [
+        (None, {"fields": [
+            ("source", "dataset", "publisher"), ("country", "country_name"), ("platform", "product"),
+            ("period_start", "period_end"), ("requester_type", "reason"),
+        ]}),
+        ("Figures", {"fields": [
+            ("requests", "requests_below"), ("items", "items_below", "items_unit"),
+            ("compliance_rate", "compliance_basis"),
+        ]}),
+        ("Source row", {"fields": [
+            "source_key", ("source_file", "source_line"), "raw_display", ("imported_at", "updated_at"),
+        ]}),
+        ("Revisions", {"fields": ["revised_at", "previous_values_display", "revisions_display"]}),
+    ]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in PlatformReport._meta.fields] + [
+            "raw_display", "previous_values_display", "revisions_display",
+        ]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="country", ordering="country")
+    def country_label(self, obj):
+        return obj.country_display
+
+    @admin.display(description="period", ordering="period_start")
+    def period_label(self, obj):
+        return obj.period_label
+
+    @admin.display(description="requests", ordering="requests")
+    def requests_display(self, obj):
+        if obj.requests is None and obj.requests_below:
+            return f"<{obj.requests_below}"
+        return obj.requests
+
+    @admin.display(description="items", ordering="items")
+    def items_display(self, obj):
+        if obj.items is None and obj.items_below:
+            return f"<{obj.items_below}"
+        return obj.items
+
+    @admin.display(description="raw row")
+    def raw_display(self, obj):
+        return _pretty_json(obj.raw)
+
+    @admin.display(description="figures before the latest revision")
+    def previous_values_display(self, obj):
+        return _pretty_json(obj.previous_values) if obj.previous_values else "—"
+
+    @admin.display(description="all revisions")
+    def revisions_display(self, obj):
+        return _pretty_json(obj.revisions) if obj.revisions else "—"
+
+
+class LinkedFilter(admin.SimpleListFilter):
+    title = "linked to a dispute"
+    parameter_name = "linked"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Linked"), ("suggested", "Not linked, with a suggestion"), ("no", "Not linked")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(dispute__isnull=False)
+        if self.value() == "suggested":
+            return queryset.filter(dispute__isnull=True, suggested_dispute__isnull=False)
+        if self.value() == "no":
+            return queryset.filter(dispute__isnull=True)
+        return queryset
+
+
+@admin.register(ShutdownEvent)
+class ShutdownEventAdmin(SimpleHistoryAdmin):
+    """Imported from Access Now; a curator only links an event to its dispute."""
+
+    list_display = [
+        "start", "end", "country_names", "extent", "services", "cause", "dispute", "suggested_dispute",
+    ]
+    list_filter = [LinkedFilter, "extent", CountryFilter, "count_year", "cause"]
+    list_select_related = ["dispute", "suggested_dispute"]
+    search_fields = ["country_names", "area_name", "description", "other_services", "source_key"]
+    date_hierarchy = "start"
+    autocomplete_fields = ["dispute"]
+    actions = ["link_suggested", "refresh_suggestions"]
+    fieldsets = [
+        ("Curation", {"fields": ["dispute", "suggested_dispute"]}),
+        (None, {"fields": [
+            ("country_names", "countries"), ("start", "start_type"), ("end", "status"),
+            ("extent", "shutdown_type", "affected_network"), "area_name",
+            ("services_affected", "other_services"), ("cause", "justification"),
+            ("ordered_by", "decision_maker"), "count_year", "description", "evidence_links",
+        ]}),
+        ("Source row", {"fields": [
+            "publisher", "source_key", ("source_file", "source_line"), "an_link", "raw_display",
+            ("imported_at", "updated_at"),
+        ]}),
+    ]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in ShutdownEvent._meta.fields if f.name != "dispute"] + [
+            "evidence_links", "raw_display",
+        ]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.display(description="services")
+    def services(self, obj):
+        return ", ".join(obj.services_affected)
+
+    @admin.display(description="evidence")
+    def evidence_links(self, obj):
+        return format_html_join(
+            "\n", '<div><a href="{}" rel="noopener noreferrer">{}</a></div>',
+            ((url, url) for url in obj.evidence_urls),
+        ) or "—"
+
+    @admin.display(description="raw row")
+    def raw_display(self, obj):
+        return _pretty_json(obj.raw)
+
+    @admin.action(description="Link the selected events to their suggested dispute", permissions=["change"])
+    def link_suggested(self, request, queryset):
+        events = list(queryset.filter(dispute__isnull=True, suggested_dispute__isnull=False))
+        for event in events:
+            event.dispute_id = event.suggested_dispute_id
+            event.save(update_fields=["dispute", "updated_at"])
+        self.message_user(request, f"Linked {len(events)} event(s).", messages.SUCCESS)
+
+    @admin.action(description="Refresh dispute suggestions for all unlinked events", permissions=["change"])
+    def refresh_suggestions(self, request, queryset):
+        count = services.shutdown_events_suggest_disputes()
+        self.message_user(request, f"{count} unlinked platform block(s) have a suggestion.", messages.SUCCESS)

@@ -19,6 +19,9 @@ CURATOR_PERMISSIONS = {
         "event": ["view", "add", "change", "delete"],
         "evidence": ["view", "add", "change", "delete"],
         "topic": ["view"],
+        # Imported figures are read-only; curators link STOP events to disputes.
+        "platformreport": ["view"],
+        "shutdownevent": ["view", "change"],
     },
     "ingestion": {
         "source": ["view", "add", "change"],

@@ -14,7 +14,9 @@ from .models import (
     Event,
     Evidence,
     Outcome,
+    PartyRole,
     ReviewState,
+    ShutdownEvent,
 )
 
 
@@ -148,3 +150,48 @@ def evidence_add(*, dispute: Dispute, fact=None, user=None, **fields) -> Evidenc
     evidence.full_clean()
     evidence.save()
     return evidence
+
+
+@transaction.atomic
+def dispute_reject(*, dispute: Dispute, user=None, reason: str) -> None:
+    """Reject a candidate dispute and the candidate facts proposed for it.
+
+    The rejected facts keep their link to the annotator's claims, so annotating
+    the same articles again finds them decided and proposes nothing new.
+    """
+    review_set_state(records=[dispute], state=ReviewState.REJECTED, user=user, reason=reason)
+    for model in FACT_MODELS:
+        review_set_state(
+            records=model.objects.filter(dispute=dispute).candidates(),
+            state=ReviewState.REJECTED,
+            user=user,
+            reason=reason,
+        )
+
+# Platforms' own figures ----------------------------------------------------------
+
+
+def shutdown_events_suggest_disputes() -> int:
+    """Refresh `suggested_dispute` on the platform blocks no curator has linked.
+
+    Only events whose country and platform appear among the disputes' targeted
+    platforms are matched one by one. Returns how many events carry a suggestion.
+    """
+    targeted = set(
+        Dispute.objects.exclude(review_state=ReviewState.REJECTED)
+        .filter(party_roles__role=PartyRole.TARGETED)
+        .values_list("country", "party_roles__actor__platform")
+    )
+    changed, suggested = [], 0
+    events = ShutdownEvent.objects.platform_blocks().filter(dispute__isnull=True)
+    for event in events.only("pk", "country", "countries", "services_affected", "start", "end",
+                             "status", "suggested_dispute"):
+        match = None
+        if any((c, p) in targeted for c in event.country_list for p in event.platforms):
+            match = event.best_matching_dispute()
+        suggested += match is not None
+        if event.suggested_dispute_id != (match.pk if match else None):
+            event.suggested_dispute = match
+            changed.append(event)
+    ShutdownEvent.objects.bulk_update(changed, ["suggested_dispute"])
+    return suggested

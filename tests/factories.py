@@ -11,7 +11,9 @@ from disputes.models import (
     Evidence,
     Outcome,
     Penalty,
+    PlatformReport,
     ReviewState,
+    ShutdownEvent,
 )
 from ingestion.models import Article, Source
 
@@ -120,3 +122,34 @@ class EvidenceFactory(factory.django.DjangoModelFactory):
     source_url = "https://news.example/report"
     outlet = "news.example"
     published = datetime.date(2021, 2, 10)
+
+
+class PlatformReportFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PlatformReport
+
+    source = PlatformReport.Source.GOOGLE
+    dataset = PlatformReport.Dataset.GOOGLE_SUMMARY
+    publisher = "Google Transparency Report"
+    source_key = factory.Sequence(lambda n: f"test/{n}")
+    country = "IN"
+    country_name = "India"
+    platform = "google"
+    period_start = datetime.date(2021, 1, 1)
+    period_end = datetime.date(2021, 6, 30)
+    requests = 10
+    items = 20
+
+
+class ShutdownEventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ShutdownEvent
+
+    source_key = factory.Sequence(lambda n: f"2021-06-05/NG/{n}")
+    country = "NG"
+    countries = factory.LazyAttribute(lambda e: [e.country])
+    country_codes = factory.LazyAttribute(lambda e: "," + ",".join(e.countries) + ",")
+    country_names = "Nigeria"
+    start = datetime.date(2021, 6, 5)
+    extent = ShutdownEvent.Extent.SERVICE_BASED
+    services_affected = factory.LazyFunction(lambda: ["twitter"])

@@ -33,7 +33,7 @@ def backwards(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("ingestion", "0002_sources_articles_pipeline"),
+        ("ingestion", "0003_sources_articles_pipeline"),
         ("django_celery_beat", "0019_alter_periodictasks_options"),
     ]
 

@@ -1,0 +1,80 @@
+"""/health/: is every part of Standoff up? JSON for monitoring; 503 when not."""
+
+import time
+
+import redis
+from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
+from django.db import connection
+from django.db.models import Max
+from django.http import JsonResponse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+HEARTBEAT_TASK = "standoff-heartbeat"
+
+
+def _check(fn) -> dict:
+    started = time.monotonic()
+    try:
+        result = fn() or {}
+        ok = result.pop("ok", True)
+    except Exception as exc:  # any failure of a dependency is a failed check, not a 500
+        result, ok = {"error": f"{type(exc).__name__}: {exc}"[:300]}, False
+    return {"ok": ok, "ms": round((time.monotonic() - started) * 1000, 1), **result}
+
+
+def _database():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return {"vendor": connection.vendor}
+
+
+def _redis():
+    client = redis.Redis.from_url(settings.CELERY_BROKER_URL, socket_timeout=1, socket_connect_timeout=1)
+    client.ping()
+
+
+def _workers():
+    from config.celery import app
+
+    replies = app.control.ping(timeout=settings.HEALTH_WORKER_TIMEOUT)
+    names = sorted(name for reply in replies for name in reply)
+    return {"ok": bool(names), "workers": names}
+
+
+def _beat():
+    from django_celery_beat.models import PeriodicTask
+
+    last = PeriodicTask.objects.filter(name=HEARTBEAT_TASK).values_list("last_run_at", flat=True).first()
+    if last is None:
+        return {"ok": False, "error": "beat has not ticked yet"}
+    age = (timezone.now() - last).total_seconds()
+    return {"ok": age <= settings.HEALTH_BEAT_MAX_AGE, "last_tick_age_s": round(age)}
+
+
+def _newest_article():
+    from ingestion.models import Article
+
+    newest = Article.objects.aggregate(newest=Max("created_at"))["newest"]
+    if newest is None:
+        return {"ok": True, "age_s": None}
+    age = (timezone.now() - newest).total_seconds()
+    limit = settings.HEALTH_ARTICLE_MAX_AGE
+    return {"ok": not limit or age <= limit, "age_s": round(age)}
+
+
+@login_not_required
+@never_cache
+@require_GET
+def health(request):
+    checks = {
+        "database": _check(_database),
+        "redis": _check(_redis),
+        "workers": _check(_workers),
+        "beat": _check(_beat),
+        "newest_article": _check(_newest_article),
+    }
+    ok = all(c["ok"] for c in checks.values())
+    return JsonResponse({"status": "ok" if ok else "fail", "checks": checks}, status=200 if ok else 503)

@@ -1,0 +1,313 @@
+"""Attach an annotated article to a dispute, or propose a new candidate one.
+
+The article joins an existing dispute with the same demanding country and
+targeted platform when it is close in time and similar in content; otherwise
+it starts a candidate dispute that later similar articles join. Its claims
+become candidate demands, penalties and outcomes with their evidence quote,
+waiting for a curator. Every write is keyed (claim → fact, article → evidence)
+so that attaching again changes nothing.
+"""
+
+import datetime
+import re
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+from django.utils.text import slugify
+
+from .countries import COUNTRY_CODES, country_name
+from .models import (
+    Actor,
+    Demand,
+    Dispute,
+    DisputeParty,
+    Evidence,
+    Outcome,
+    Penalty,
+    Platform,
+    Precision,
+    ReviewState,
+)
+
+# Reports of one dispute lie within this many days of another report or of the
+# dispute's own dates; further apart they are another episode.
+MAX_GAP_DAYS = 120
+MIN_CLAIM_CONFIDENCE = 0.4
+_WORD = re.compile(r"[a-z]{4,}")
+_STOPWORDS = frozenset(
+    "that this with from have were their which said after would about there been into government "
+    "platform company social media order ordered".split()
+)
+
+
+def _words(*texts: str) -> set[str]:
+    return {w for t in texts for w in _WORD.findall((t or "").lower()) if w not in _STOPWORDS}
+
+
+def _event_date(article, fields: dict) -> datetime.date | None:
+    """The date the article reports: its event date, publication date or dateline."""
+    for value in (fields.get("event_date"), article.published, fields.get("published")):
+        if isinstance(value, datetime.date):
+            return value
+        if value:
+            try:
+                return datetime.date.fromisoformat(str(value)[:10])
+            except ValueError:
+                continue
+    return None
+
+
+def _similarity(article, dispute: Dispute) -> float:
+    """Share of the dispute's vocabulary that the article's headline and claims use."""
+    article_words = _words(article.title, *article.claims.values_list("quote", flat=True)[:20])
+    dispute_words = _words(dispute.title, dispute.summary)
+    for title in Evidence.objects.filter(dispute=dispute, article__isnull=False).values_list(
+        "article__title", flat=True
+    )[:20]:
+        dispute_words |= _words(title)
+    if not article_words or not dispute_words:
+        return 0.0
+    return len(article_words & dispute_words) / min(len(article_words), len(dispute_words))
+
+
+def _span(dispute: Dispute) -> tuple[datetime.date, datetime.date] | None:
+    """First and last date known of a dispute: its own dates and its reports'."""
+    dates = [d for d in (dispute.start_date, dispute.end_date) if d]
+    dates += [d for d in Evidence.objects.filter(dispute=dispute).values_list("published", flat=True) if d]
+    return (min(dates), max(dates)) if dates else None
+
+
+def _matching_dispute(article, country: str, platforms: list[str], when: datetime.date | None) -> Dispute | None:
+    """The non-rejected dispute of this country and a shared platform the article belongs to.
+
+    A dated article joins a dispute whose span it falls in or near; an undated
+    one joins the most similar dispute from a year its text mentions.
+    """
+    candidates = (
+        Dispute.objects.exclude(review_state=ReviewState.REJECTED)
+        .filter(
+            country=country,
+            party_roles__role=DisputeParty.Role.TARGETED,
+            party_roles__actor__platform__in=platforms,
+        )
+        .distinct()
+    )
+    years = {int(y) for y in re.findall(r"\b(20[0-3]\d)\b", article.text)}
+    best, best_score = None, -1.0
+    gap = datetime.timedelta(days=MAX_GAP_DAYS)
+    for dispute in candidates:
+        span = _span(dispute)
+        if when is not None:
+            if span is None or not (span[0] - gap <= when <= span[1] + gap):
+                continue
+            distance = 0 if span[0] <= when <= span[1] else min(abs((when - span[0]).days), abs((when - span[1]).days))
+            score = 1 - distance / MAX_GAP_DAYS + _similarity(article, dispute)
+        else:
+            if span is not None and years and not any(span[0].year - 1 <= y <= span[1].year + 1 for y in years):
+                continue
+            score = _similarity(article, dispute)
+        if score > best_score:
+            best, best_score = dispute, score
+    return best
+
+
+def _platform_actor(platform: str) -> Actor:
+    actor = Actor.objects.platforms().filter(platform=platform).order_by("pk").first()
+    if actor is None:
+        label = Platform(platform).label
+        actor = Actor.objects.create(name=label, slug=slugify(label), kind=Actor.Kind.PLATFORM, platform=platform)
+    return actor
+
+
+def _government_actors(article, country: str) -> list[Actor]:
+    ids = (
+        article.mentions.filter(actor__kind__in=Actor.GOVERNMENT_KINDS, actor__country=country)
+        .values_list("actor_id", flat=True)
+        .distinct()
+    )
+    return list(Actor.objects.filter(pk__in=list(ids)[:3]))
+
+
+def _unique_slug(base: str) -> str:
+    slug, n = base, 2
+    while Dispute.objects.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def _propose_dispute(article, country, platform, when, fields) -> Dispute:
+    demand_types = fields.get("demand_types") or []
+    what = Demand.Type(demand_types[0]).label.lower() if demand_types else "content dispute"
+    month = when.strftime("%B %Y") if when else "undated"
+    dispute = Dispute.objects.create(
+        title=f"{country_name(country)} and {Platform(platform).label}: {what} ({month})"[:300],
+        slug=_unique_slug(slugify(f"{country}-{platform}-{when:%Y-%m} {what}" if when else f"{country}-{platform}-{what}")[:180]),
+        country=country,
+        start_date=when.replace(day=1) if when else None,
+        start_precision=Precision.MONTH,
+        summary=f"Proposed by the annotator from “{article.title}” ({article.outlet or 'unknown outlet'}).",
+        review_state=ReviewState.CANDIDATE,
+    )
+    DisputeParty.objects.create(dispute=dispute, actor=_platform_actor(platform), role=DisputeParty.Role.TARGETED)
+    for actor in _government_actors(article, country):
+        DisputeParty.objects.get_or_create(dispute=dispute, actor=actor, role=DisputeParty.Role.DEMANDING)
+    return dispute
+
+
+def _quote_fields(article, claim) -> dict:
+    """The evidence quote, with offsets only when they really slice the text to it."""
+    fields = {"quote": claim.quote, "article": article, "outlet": article.outlet, "published": article.published}
+    if not claim.in_title and article.text[claim.sentence_start : claim.sentence_end] == claim.quote:
+        fields |= {"quote_start": claim.sentence_start, "quote_end": claim.sentence_end}
+    return fields
+
+
+def _same_sentence(claims, claim, kind):
+    return next((c for c in claims if c.kind == kind and c.sentence_start == claim.sentence_start), None)
+
+
+def _best_claims(claims, kind: str, values) -> dict[str, object]:
+    """For each value the annotator decided on, the clearest sentence that states it."""
+    best = {}
+    for claim in claims:
+        if claim.kind == kind and claim.value in values:
+            if claim.value not in best or claim.confidence > best[claim.value].confidence:
+                best[claim.value] = claim
+    return best
+
+
+def _fact_for(model, dispute, claim, value_field: str, value):
+    """An existing fact this claim already backs, or one of the same kind in the dispute.
+
+    A decided one (confirmed or rejected) of the same kind stops a new proposal;
+    a candidate collects the evidence of every article that reports it.
+    """
+    fact = model.objects.filter(claim=claim).first()
+    if fact is None:
+        fact = model.objects.filter(dispute=dispute, **{value_field: value}).order_by("pk").first()
+    return fact
+
+
+def _propose_facts(article, dispute: Dispute, fields: dict, when) -> None:
+    """One candidate per demand type and per outcome the article reports, with its quote.
+
+    Only what the annotator decided for the whole article (its fields) is proposed;
+    each is evidenced by the most confident sentence stating it.
+    """
+    claims = list(article.claims.filter(confidence__gte=MIN_CLAIM_CONFIDENCE, in_title=False))
+    roles = list(dispute.party_roles.select_related("actor"))
+    target = next((p.actor for p in roles if p.role == DisputeParty.Role.TARGETED), None)
+    made_by = next((p.actor for p in roles if p.role == DisputeParty.Role.DEMANDING), None)
+    accounts, items = fields.get("accounts_targeted"), fields.get("posts_targeted")
+    demand_types = [t for t in fields.get("demand_types") or [] if t in Demand.Type.values]
+
+    demands: list[Demand] = []
+    for demand_type, claim in _best_claims(claims, "demand", demand_types).items():
+        demand = _fact_for(Demand, dispute, claim, "demand_type", demand_type)
+        if demand is None:
+            counted = demand_type == Demand.Type.WITHHOLD_ACCOUNTS or len(demand_types) == 1
+            legal = _same_sentence(claims, claim, "legal_basis")
+            demand = Demand.objects.create(
+                claim=claim,
+                dispute=dispute,
+                demand_type=demand_type,
+                made_by=made_by,
+                made_to=target,
+                accounts_targeted=accounts if counted and isinstance(accounts, int) and accounts >= 0 else None,
+                items_targeted=items if counted and isinstance(items, int) and items >= 0 else None,
+                legal_basis=(legal.value if legal else fields.get("legal_basis") or "")[:300],
+                review_state=ReviewState.CANDIDATE,
+                date=when,
+            )
+        if demand.review_state == ReviewState.CANDIDATE:
+            _evidence_once(dispute=dispute, demand=demand, article=article, claim=claim)
+        demands.append(demand)
+
+    open_demands = [d for d in demands if d.review_state == ReviewState.CANDIDATE]
+    penalties = [p for p in fields.get("penalties_threatened") or [] if p in Penalty.Kind.values]
+    for kind, claim in _best_claims(claims, "penalty", penalties).items():
+        if not open_demands:
+            break
+        # The threat backs the nearest demand stated before it (or the first one).
+        before = [d for d in open_demands if d.claim and d.claim.article_id == article.pk
+                  and d.claim.sentence_start <= claim.sentence_start]
+        demand = before[-1] if before else open_demands[0]
+        if demand.penalties.filter(kind=kind).exists():
+            continue
+        amount = _decimal((claim.extra or {}).get("amount"))
+        currency = ((claim.extra or {}).get("currency") or "")[:3] if amount is not None else ""
+        Penalty.objects.create(
+            demand=demand, kind=kind, description=claim.quote[:500],
+            amount=amount if currency else None, currency=currency,
+        )
+
+    outcomes = [o for o in fields.get("outcomes") or [] if o in Outcome.Kind.values]
+    for kind, claim in _best_claims(claims, "outcome", outcomes).items():
+        outcome = _fact_for(Outcome, dispute, claim, "kind", kind)
+        if outcome is None:
+            outcome = Outcome.objects.create(
+                claim=claim,
+                dispute=dispute,
+                kind=kind,
+                demand=demands[0] if len(demands) == 1 else None,
+                actor=target,
+                details=claim.quote[:2000],
+                review_state=ReviewState.CANDIDATE,
+                date=when,
+            )
+        if outcome.review_state == ReviewState.CANDIDATE:
+            _evidence_once(dispute=dispute, outcome=outcome, article=article, claim=claim)
+
+
+def _evidence_once(*, dispute, article, claim, **fact) -> None:
+    if not Evidence.objects.filter(dispute=dispute, article=article, **fact).exists():
+        Evidence.objects.create(dispute=dispute, **fact, **_quote_fields(article, claim))
+
+
+def _decimal(value) -> Decimal | None:
+    if value in (None, ""):
+        return None
+    try:
+        amount = Decimal(str(value))
+    except InvalidOperation:
+        return None
+    return amount if amount >= 0 else None
+
+
+@transaction.atomic
+def article_attach(*, article) -> Dispute | None:
+    """Attach an annotated article to its dispute; None when it reports none."""
+    annotation = getattr(article, "annotation", None)
+    if annotation is None or not annotation.is_dispute:
+        return None
+    fields = annotation.fields or {}
+    countries, platforms = fields.get("countries") or [], fields.get("platforms") or []
+    if not countries or not platforms or countries[0] not in COUNTRY_CODES:
+        return None
+    country = countries[0]
+    platforms = [p for p in platforms if p in Platform.values]
+    if not platforms:
+        return None
+    # The main platform: a named one rather than "other" when there is one.
+    main = next((p for p in platforms if p != Platform.OTHER), platforms[0])
+    when = _event_date(article, fields)
+
+    attached = Evidence.objects.filter(
+        article=article, demand__isnull=True, outcome__isnull=True, event__isnull=True
+    ).select_related("dispute").first()
+    if attached is not None:
+        dispute = attached.dispute
+        if dispute.review_state == ReviewState.REJECTED:
+            return None  # a curator has decided: propose nothing again
+    else:
+        dispute = _matching_dispute(article, country, platforms, when) or _propose_dispute(
+            article, country, main, when, fields
+        )
+        Evidence.objects.create(
+            dispute=dispute, article=article, outlet=article.outlet, published=article.published or when
+        )
+        if dispute.review_state == ReviewState.CANDIDATE and when and (not dispute.start_date or when < dispute.start_date):
+            dispute.start_date, dispute.start_precision = when.replace(day=1), Precision.MONTH
+            dispute.save(update_fields=["start_date", "start_precision", "updated_at"])
+    _propose_facts(article, dispute, fields, when)
+    return dispute
