@@ -30,6 +30,7 @@ run: setup
 	@[ -n "$$REDIS_URL" ] || $(MAKE) --no-print-directory system-packages
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo --if-empty
+	$(PY) manage.py load_sources --if-empty
 	$(PY) manage.py ensure_admin
 	@echo "Standoff: http://127.0.0.1:$${STANDOFF_PORT:-8000}/   admin: http://127.0.0.1:$${STANDOFF_PORT:-8000}/admin/   (Ctrl-C stops everything)"
 	@if [ -n "$$REDIS_URL" ]; then \

@@ -221,7 +221,13 @@ CELERY_TASK_TIME_LIMIT = envint("CELERY_TASK_TIME_LIMIT", 300)
 CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 30
 # With acks_late, Redis re-delivers a task not acknowledged within this time:
 # it must be longer than the longest task, or a slow task runs twice.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": envint("CELERY_VISIBILITY_TIMEOUT", 3600)}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": envint("CELERY_VISIBILITY_TIMEOUT", 3600),
+    # Messages of a worker killed with SIGKILL come back after the visibility timeout, found by
+    # a sweep every interval * throttle seconds (kombu's defaults: 10 * 10).
+    "unacked_restore_interval": envint("CELERY_UNACKED_RESTORE_INTERVAL", 10),
+    "unacked_restore_throttle": envint("CELERY_UNACKED_RESTORE_THROTTLE", 10),
+}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
@@ -235,6 +241,37 @@ CELERY_TIMEZONE = TIME_ZONE
 # Standoff
 # The shared folder holds the labelled corpus and the transparency-report data.
 STANDOFF_SHARED_DIR = Path(os.environ.get("STANDOFF_SHARED_DIR", BASE_DIR.parent / "shared"))
+
+# Ingestion
+INGEST_USER_AGENT = os.environ.get(
+    "INGEST_USER_AGENT", "StandoffBot/0.1 (+https://github.com/standoff/standoff; news ingestion)"
+)
+INGEST_CONNECT_TIMEOUT = envint("INGEST_CONNECT_TIMEOUT", 5)
+INGEST_READ_TIMEOUT = envint("INGEST_READ_TIMEOUT", 15)
+INGEST_TOTAL_TIMEOUT = envint("INGEST_TOTAL_TIMEOUT", 30)
+INGEST_MAX_BYTES = envint("INGEST_MAX_BYTES", 5 * 1024 * 1024)
+INGEST_MAX_FEED_BYTES = envint("INGEST_MAX_FEED_BYTES", 20 * 1024 * 1024)
+INGEST_MAX_REDIRECTS = envint("INGEST_MAX_REDIRECTS", 5)
+# Loopback is refused like any internal address; the tests' local server needs it, so tests
+# (and the benchmark) switch it on, optionally only for the listed ports.
+INGEST_ALLOW_LOOPBACK = envbool("INGEST_ALLOW_LOOPBACK", False)
+INGEST_LOOPBACK_PORTS = [int(port) for port in envlist("INGEST_LOOPBACK_PORTS", "")]
+# Politeness: concurrent requests per host across all workers (a Redis semaphore); 0 = no limit.
+INGEST_PER_HOST_CONCURRENCY = envint("INGEST_PER_HOST_CONCURRENCY", 2)
+INGEST_HOST_SLOT_WAIT = envint("INGEST_HOST_SLOT_WAIT", 20)
+# Task limits: the lease a worker takes on a row outlives its hard time limit, and the broker's
+# visibility timeout (above) outlives both.
+INGEST_TASK_TIME_LIMIT = envint("INGEST_TASK_TIME_LIMIT", 120)
+INGEST_LEASE_SECONDS = envint("INGEST_LEASE_SECONDS", INGEST_TASK_TIME_LIMIT + 30)
+INGEST_MAX_RETRIES = envint("INGEST_MAX_RETRIES", 5)
+INGEST_RETRY_BACKOFF = envint("INGEST_RETRY_BACKOFF", 30)
+INGEST_RETRY_BACKOFF_MAX = envint("INGEST_RETRY_BACKOFF_MAX", 3600)
+# A failing source waits poll_interval * 2**failures, at most this long.
+INGEST_SOURCE_MAX_BACKOFF = envint("INGEST_SOURCE_MAX_BACKOFF", 24 * 3600)
+# Tasks (by name) queued with an article id once it is extracted: the annotation hook.
+INGEST_AFTER_EXTRACT_TASKS = envlist("INGEST_AFTER_EXTRACT_TASKS", "")
+if CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] <= INGEST_LEASE_SECONDS:
+    raise ImproperlyConfigured("CELERY_VISIBILITY_TIMEOUT must exceed INGEST_LEASE_SECONDS")
 
 # Rows per CSV/JSON export and per API page: visitors, and signed-in researchers
 # (session or API token).

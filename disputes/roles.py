@@ -26,6 +26,8 @@ CURATOR_PERMISSIONS = {
     "ingestion": {
         "source": ["view", "add", "change"],
         "article": ["view"],
+        "storycluster": ["view"],
+        "ingestrun": ["view"],
     },
 }
 

@@ -1,25 +1,144 @@
+import datetime
+import zlib
+
 from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+
+class SourceQuerySet(models.QuerySet):
+    def feeds(self):
+        return self.filter(kind__in=[Source.Kind.RSS, Source.Kind.ATOM])
+
+    def due(self, now: datetime.datetime | None = None):
+        """Enabled feeds whose next poll time has come (or was never set)."""
+        now = now or timezone.now()
+        return self.feeds().filter(enabled=True).filter(
+            Q(next_poll_at__isnull=True) | Q(next_poll_at__lte=now)
+        )
+
+    def failing(self):
+        return self.filter(consecutive_failures__gt=0)
 
 
 class Source(models.Model):
     """Where articles come from: a feed polled on a schedule, or a corpus file."""
 
     class Kind(models.TextChoices):
-        FEED = "feed", "RSS / Atom feed"
+        RSS = "rss", "RSS 2.0 feed"
+        ATOM = "atom", "Atom feed"
         JSONL = "jsonl", "JSON Lines corpus"
 
     name = models.CharField(max_length=200, unique=True)
-    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.FEED)
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.RSS)
     url = models.CharField(max_length=2000, help_text="Feed URL, or a path for a corpus file.")
     language = models.CharField(max_length=8, blank=True, default="en")
     enabled = models.BooleanField(default=True)
+    poll_interval = models.DurationField(
+        default=datetime.timedelta(hours=1), help_text="Time between polls while healthy."
+    )
+    # Conditional GET: sent back to the feed so an unchanged feed costs a 304.
+    etag = models.CharField(max_length=500, blank=True)
+    last_modified = models.CharField(max_length=100, blank=True)
+    last_polled_at = models.DateTimeField(null=True, blank=True)
+    last_success_at = models.DateTimeField(null=True, blank=True)
+    consecutive_failures = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    # Entries the last poll dropped, with why ("no link: 3"); not an error.
+    last_poll_note = models.CharField(max_length=500, blank=True)
+    next_poll_at = models.DateTimeField(
+        null=True, blank=True, help_text="Includes the back-off while the source is failing."
+    )
+    # Set while a poll runs so a second poll of the same feed cannot start; expires on its own
+    # if the worker dies.
+    poll_lease_until = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = SourceQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
+        indexes = [
+            # poll_due_sources_task: enabled feeds whose next_poll_at has passed.
+            models.Index(fields=["enabled", "next_poll_at"], name="ingestion_source_due_idx"),
+        ]
 
     def __str__(self):
         return self.name
+
+    @property
+    def is_feed(self) -> bool:
+        return self.kind in (self.Kind.RSS, self.Kind.ATOM)
+
+    @property
+    def is_failing(self) -> bool:
+        return self.consecutive_failures > 0
+
+
+class StoryCluster(models.Model):
+    """Syndicated near-copies of one story (one wire report on many outlets)."""
+
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-id"]
+
+    def __str__(self):
+        return f"Story cluster {self.pk}"
+
+
+class IngestRun(models.Model):
+    """One poll of a feed or one corpus import: what it found and how far it got."""
+
+    class Kind(models.TextChoices):
+        POLL = "poll"
+        CORPUS = "corpus"
+
+    class Status(models.TextChoices):
+        RUNNING = "running"
+        FINISHED = "finished"
+        FAILED = "failed"
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    source = models.ForeignKey(
+        Source, null=True, blank=True, on_delete=models.SET_NULL, related_name="runs"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.RUNNING)
+    started_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    total = models.PositiveIntegerField(default=0, help_text="Entries or lines read.")
+    new = models.PositiveIntegerField(default=0)
+    duplicates = models.PositiveIntegerField(default=0)
+    rejected = models.PositiveIntegerField(default=0, help_text="Broken lines or entries.")
+    # {"line 3": "invalid JSON: ..."}, {"no link": 2}: why records were rejected.
+    problems = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        get_latest_by = "started_at"
+        indexes = [
+            # ingestion_health: runs still in progress.
+            models.Index(fields=["status", "started_at"], name="ingestion_run_status_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} run {self.pk} ({self.status})"
+
+
+class ArticleQuerySet(models.QuerySet):
+    def final(self):
+        return self.filter(status__in=Article.FINAL_STATUSES)
+
+    def pending(self):
+        return self.exclude(status__in=Article.FINAL_STATUSES)
+
+    def stalled(self, now: datetime.datetime, older_than: datetime.timedelta):
+        """Unfinished articles nobody holds and nobody touched for a while (lost messages)."""
+        return (
+            self.filter(status__in=[Article.Status.DISCOVERED, Article.Status.FETCHED])
+            .filter(Q(lease_until__isnull=True) | Q(lease_until__lt=now))
+            .filter(updated_at__lt=now - older_than)
+        )
 
 
 class Article(models.Model):
@@ -33,9 +152,18 @@ class Article(models.Model):
         FAILED = "failed"
         SKIPPED = "skipped"
 
+    # Where ingestion stops until the annotation task (next issue) moves articles on.
+    FINAL_STATUSES = (Status.EXTRACTED, Status.ANNOTATED, Status.FAILED, Status.SKIPPED)
+
     source = models.ForeignKey(Source, null=True, blank=True, on_delete=models.SET_NULL, related_name="articles")
+    run = models.ForeignKey(
+        IngestRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="articles"
+    )
+    # Id of the record in its source (a corpus line's "id", a feed entry's guid).
+    external_id = models.CharField(max_length=500, blank=True)
     url = models.CharField(max_length=2000, blank=True)
     canonical_url = models.CharField(max_length=2000, blank=True)
+    final_url = models.CharField(max_length=2000, blank=True, help_text="After redirects.")
     outlet = models.CharField(max_length=200, blank=True)
     title = models.CharField(max_length=1000, blank=True)
     author = models.CharField(max_length=500, blank=True)
@@ -44,15 +172,107 @@ class Article(models.Model):
     language = models.CharField(max_length=8, blank=True)
     content_hash = models.CharField(max_length=64, blank=True)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.DISCOVERED)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    failure_code = models.CharField(max_length=40, blank=True)
+    failure_reason = models.TextField(blank=True)
+    duplicate_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="duplicates"
+    )
+    cluster = models.ForeignKey(
+        StoryCluster, null=True, blank=True, on_delete=models.SET_NULL, related_name="articles"
+    )
+    # The fetched page, zlib-compressed, kept between the fetch and extract tasks (they take
+    # ids only) and dropped once extracted.
+    raw_html = models.BinaryField(blank=True, default=b"", editable=False)
+    http_charset = models.CharField(max_length=40, blank=True)
+    # A worker holds the row while working on it; a killed worker's lease simply expires.
+    lease_until = models.DateTimeField(null=True, blank=True, editable=False)
+    lease_token = models.CharField(max_length=32, blank=True, editable=False)
+    fetched_at = models.DateTimeField(null=True, blank=True)
+    extracted_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ArticleQuerySet.as_manager()
 
     class Meta:
         ordering = ["-published", "-id"]
         get_latest_by = "created_at"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["canonical_url"],
+                condition=~Q(canonical_url=""),
+                name="ingestion_article_unique_canonical_url",
+            ),
+            # Duplicates keep their URL but not the hash, so the hash names one stored text.
+            models.UniqueConstraint(
+                fields=["content_hash"],
+                condition=~Q(content_hash=""),
+                name="ingestion_article_unique_content_hash",
+            ),
+            models.UniqueConstraint(
+                fields=["source", "external_id"],
+                condition=~Q(external_id=""),
+                name="ingestion_article_unique_external_id",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=["failed", "skipped"]) | ~Q(failure_reason=""),
+                name="ingestion_article_failure_has_reason",
+            ),
+        ]
+        indexes = [
+            # ingestion_health and the admin's status filter: counts by status per source.
+            models.Index(fields=["source", "status"], name="ingestion_article_status_idx"),
+            # recover_stalled_task: unfinished articles by last update.
+            models.Index(fields=["status", "updated_at"], name="ingestion_article_stall_idx"),
+        ]
 
     def __str__(self):
         return self.title or self.url or f"Article {self.pk}"
+
+    @property
+    def is_final(self) -> bool:
+        return self.status in self.FINAL_STATUSES
+
+    def raw_html_bytes(self) -> bytes:
+        return zlib.decompress(bytes(self.raw_html)) if self.raw_html else b""
+
+
+class ArticleFingerprint(models.Model):
+    """Sampled shingle hashes of an article's text, to find near-duplicate candidates."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="fingerprints")
+    value = models.BigIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["value", "article"], name="ingestion_fingerprint_unique"
+            ),
+        ]
+        # The unique index on (value, article) serves the candidate lookup `value IN (...)`.
+
+    def __str__(self):
+        return f"{self.value} of article {self.article_id}"
+
+
+class ArticleEvent(models.Model):
+    """One status change or recorded error of an article: its history for curators."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="events")
+    status = models.CharField(max_length=12, choices=Article.Status.choices)
+    detail = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [
+            # The article admin's history inline.
+            models.Index(fields=["article", "created_at"], name="ingestion_event_article_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.article_id} → {self.status}"
 
 
 # Annotation -----------------------------------------------------------------------------

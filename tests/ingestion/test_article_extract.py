@@ -1,0 +1,143 @@
+import zlib
+
+import pytest
+
+from ingestion.models import Article, ArticleFingerprint, StoryCluster
+from ingestion.services import article_extract
+from tests.factories import ArticleFactory
+from tests.ingestion.conftest import STORY, news_page, paragraphs
+
+pytestmark = pytest.mark.django_db
+
+WIRE = (
+    "The government of Freedonia ordered the messaging service Chatter to suspend forty "
+    "accounts on Tuesday, saying they had spread false reports about the election count. "
+    "Officials gave the company two days to comply and warned that its local office could be "
+    "closed. A spokesperson for Chatter said the company was reviewing the order and would "
+    "protect free expression where the law allowed it. Opposition groups called the demand an "
+    "attempt to silence critics ahead of the run-off vote next month."
+)
+
+
+def fetched(html: bytes | str, *, url: str = "", charset: str = "utf-8", **kwargs) -> Article:
+    if isinstance(html, str):
+        html = html.encode("utf-8")
+    url = url or f"https://news.example/{zlib.crc32(html)}"
+    return ArticleFactory(
+        url=url, canonical_url=url, text="", status=Article.Status.FETCHED,
+        raw_html=zlib.compress(html), http_charset=charset, **kwargs,
+    )
+
+
+def test_it_extracts_and_frees_the_stored_page():
+    head = '<meta name="author" content="Jane Reporter"><link rel="canonical" href="https://news.example/c/1">'
+    article = fetched(news_page("Ministry orders removal", paragraphs(STORY), head=head))
+    assert article_extract(article_id=article.pk) is True
+    article.refresh_from_db()
+    assert article.status == Article.Status.EXTRACTED
+    assert article.title == "Ministry orders removal"
+    assert "communications ministry" in article.text
+    assert article.author == "Jane Reporter"
+    assert article.canonical_url == "https://news.example/c/1"
+    assert len(article.content_hash) == 64
+    assert article.raw_html == b""
+    assert ArticleFingerprint.objects.filter(article=article).exists()
+    assert article_extract(article_id=article.pk) is False  # idempotent
+
+
+@pytest.mark.parametrize(
+    ("html", "code", "reason"),
+    [
+        (b"", "empty_page", "empty"),
+        (b"<html><head><title>x</title></head></html>", "no_body", "no <body>"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00" + bytes(range(256)) * 10, "binary_content", "binary content"),
+        (b"<html><body><nav>Home</nav></body></html>", "no_text", "no article text"),
+    ],
+)
+def test_bad_pages_fail_with_a_readable_reason(html, code, reason):
+    article = fetched(html)
+    article_extract(article_id=article.pk)
+    article.refresh_from_db()
+    assert article.status == Article.Status.FAILED
+    assert article.failure_code == code
+    assert reason in article.failure_reason
+
+
+def test_a_cp1252_page_with_a_wrong_header_is_stored_correctly():
+    text = "Le ministère a dit «non» — c’est la “dernière” étape. " * 8
+    article = fetched(news_page("Ordre", paragraphs(text), lang="fr").encode("cp1252"), charset="utf-8")
+    article_extract(article_id=article.pk)
+    article.refresh_from_db()
+    assert "c’est la “dernière” étape" in article.text
+
+
+def test_the_same_text_at_another_url_is_stored_once():
+    html = news_page("Order", paragraphs(STORY))
+    first = fetched(html, url="https://a.example/1")
+    second = fetched(html, url="https://b.example/1")
+    article_extract(article_id=first.pk)
+    article_extract(article_id=second.pk)
+    second.refresh_from_db()
+    assert second.status == Article.Status.SKIPPED
+    assert second.duplicate_of_id == first.pk
+    assert second.failure_code == "duplicate"
+    assert second.text == "" and second.content_hash == ""
+    assert Article.objects.filter(content_hash__gt="").count() == 1
+    assert not ArticleFingerprint.objects.filter(article=second).exists()
+
+
+def test_a_rel_canonical_naming_a_stored_article_makes_a_duplicate():
+    original = ArticleFactory(url="https://a.example/story", canonical_url="https://a.example/story",
+                              status=Article.Status.EXTRACTED)
+    head = '<link rel="canonical" href="https://a.example/story?utm_source=amp">'
+    amp = fetched(news_page("Order", paragraphs(STORY), head=head), url="https://a.example/amp/story")
+    article_extract(article_id=amp.pk)
+    amp.refresh_from_db()
+    assert (amp.status, amp.duplicate_of_id) == (Article.Status.SKIPPED, original.pk)
+
+
+def test_a_rel_canonical_naming_an_article_without_text_keeps_this_copy():
+    # The named page failed (or is not fetched yet): dropping this copy would lose the story.
+    ArticleFactory(url="https://a.example/story", canonical_url="https://a.example/story",
+                   status=Article.Status.FAILED, failure_reason="HTTP 404")
+    head = '<link rel="canonical" href="https://a.example/story">'
+    amp = fetched(news_page("Order", paragraphs(STORY), head=head), url="https://a.example/amp/story")
+    assert article_extract(article_id=amp.pk) is True
+    amp.refresh_from_db()
+    assert amp.status == Article.Status.EXTRACTED
+    assert amp.canonical_url == "https://a.example/amp/story"
+
+
+def test_wire_copies_join_one_story_cluster_and_others_do_not():
+    copy_a = fetched(news_page("Freedonia orders Chatter", f"<p>{WIRE}</p>"), url="https://a.example/x")
+    edited = WIRE.replace("was reviewing", "is reviewing").replace("on Tuesday", "")
+    copy_b = fetched(news_page("Chatter told to suspend accounts", f"<p>(Wire) — {edited} Read more.</p>"),
+                     url="https://b.example/y")
+    other = fetched(news_page("Unrelated", paragraphs(STORY)), url="https://c.example/z")
+    for article in (copy_a, other, copy_b):
+        article_extract(article_id=article.pk)
+    copy_a.refresh_from_db(), copy_b.refresh_from_db(), other.refresh_from_db()
+    assert copy_a.cluster_id is not None
+    assert copy_a.cluster_id == copy_b.cluster_id
+    assert other.cluster_id is None
+    assert StoryCluster.objects.count() == 1
+
+
+def test_a_corpus_record_is_extracted_from_its_own_text():
+    article = ArticleFactory(text=WIRE, status=Article.Status.FETCHED, canonical_url="")
+    assert article_extract(article_id=article.pk) is True
+    article.refresh_from_db()
+    assert article.status == Article.Status.EXTRACTED and article.text == WIRE
+
+
+def test_the_after_extract_hook_queues_the_named_tasks(settings, django_capture_on_commit_callbacks, monkeypatch):
+    from celery import current_app
+
+    sent = []
+    # The broker is the network edge here: record what would be published.
+    monkeypatch.setattr(current_app, "send_task", lambda name, args: sent.append((name, args)))
+    settings.INGEST_AFTER_EXTRACT_TASKS = ["nlp.tasks.annotate_article_task"]
+    article = ArticleFactory(text=WIRE, status=Article.Status.FETCHED, canonical_url="")
+    with django_capture_on_commit_callbacks(execute=True):
+        article_extract(article_id=article.pk)
+    assert sent == [("nlp.tasks.annotate_article_task", [article.pk])]
