@@ -268,8 +268,6 @@ INGEST_RETRY_BACKOFF = envint("INGEST_RETRY_BACKOFF", 30)
 INGEST_RETRY_BACKOFF_MAX = envint("INGEST_RETRY_BACKOFF_MAX", 3600)
 # A failing source waits poll_interval * 2**failures, at most this long.
 INGEST_SOURCE_MAX_BACKOFF = envint("INGEST_SOURCE_MAX_BACKOFF", 24 * 3600)
-# Tasks (by name) queued with an article id once it is extracted: the annotation hook.
-INGEST_AFTER_EXTRACT_TASKS = envlist("INGEST_AFTER_EXTRACT_TASKS", "")
 if CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] <= INGEST_LEASE_SECONDS:
     raise ImproperlyConfigured("CELERY_VISIBILITY_TIMEOUT must exceed INGEST_LEASE_SECONDS")
 

@@ -239,29 +239,25 @@ def recently_confirmed(limit: int = 50, *, country: str = "", platform: str = ""
 
 
 def ingestion_health() -> dict:
-    """Article counts by pipeline state and the last arrival (2 queries).
+    """The public face of ingestion.selectors.ingestion_health: counts by state,
+    sources, queue lengths and runs in progress (no URLs or error texts, which
+    stay with curators in the admin)."""
+    from ingestion.models import Article
+    from ingestion.selectors import ingestion_health as health_of_ingestion
 
-    A stand-in written against `ingestion.models` as they are; the ingestion
-    helper's own selector replaces it at integration.
-    """
-    from ingestion.models import Article, Source
-
-    by_status = dict(Article.objects.order_by().values_list("status").annotate(n=Count("id")))
-    sources = Source.objects.aggregate(
-        enabled=Count("id", filter=Q(enabled=True)), total=Count("id")
-    )
-    latest = Article.objects.order_by("-id").values_list("created_at", flat=True).first()
-    states = [(label, by_status.get(value, 0), value) for value, label in Article.Status.choices]
-    failed = by_status.get(Article.Status.FAILED, 0)
-    total = sum(by_status.values())
+    health = health_of_ingestion(failures=0)
+    total = sum(health.counts.values())
+    failed = health.counts.get(Article.Status.FAILED, 0)
     return {
-        "states": states,
+        "states": [(label, health.counts.get(value, 0), value) for value, label in Article.Status.choices],
         "total": total,
         "failed": failed,
         "failure_share": (failed / total) if total else 0,
-        "sources_enabled": sources["enabled"],
-        "sources_total": sources["total"],
-        "latest": latest,
+        "sources_enabled": sum(1 for s in health.sources if s.source.enabled),
+        "sources_total": len(health.sources),
+        "queues": health.queues,
+        "running": health.running,
+        "latest": Article.objects.order_by("-id").values_list("created_at", flat=True).first(),
     }
 
 
@@ -292,8 +288,9 @@ def _outlet(evidence: Evidence) -> str:
 def _story_key(evidence: Evidence):
     article = evidence.article
     if article is not None:
-        if article.content_hash:
-            return ("hash", article.content_hash)
+        # Ingestion groups syndicated near-copies of one wire story into a cluster.
+        if article.cluster_id:
+            return ("cluster", article.cluster_id)
         if article.title:
             return ("title", article.title.strip().lower())
         return ("article", article.pk)
@@ -301,7 +298,7 @@ def _story_key(evidence: Evidence):
 
 
 def group_stories(evidence: list[Evidence]) -> list[Story]:
-    """Collapse syndicated copies (same text hash or headline) into one story each."""
+    """Collapse syndicated copies (one story cluster, or the same headline) into one story each."""
     stories: dict = {}
     for item in evidence:
         key = _story_key(item)

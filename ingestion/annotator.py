@@ -12,11 +12,12 @@ from collections.abc import Iterable, Sequence
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Max
+from django.utils import timezone
 
 from disputes.models import Actor, ActorAlias
 
 from .annotate import Annotation, annotate_texts
-from .models import Article, ArticleAnnotation, Claim, Mention
+from .models import Article, ArticleAnnotation, ArticleEvent, Claim, Mention
 from .nlp import PIPELINE_VERSION, build_pipeline
 
 log = logging.getLogger(__name__)
@@ -191,7 +192,26 @@ def articles_annotate(*, article_ids: Sequence[int], attach: bool = True) -> lis
             annotation_store(article=article, annotation=annotation, index=index, platform_actors=platform_actors)
             if attach:
                 article_attach(article=article)
-        Article.objects.filter(pk__in=[a.pk for a in articles]).update(status=Article.Status.ANNOTATED)
+        # Only articles arriving from extraction move on (and get one history line);
+        # re-annotating an annotated article refreshes its findings alone.
+        arriving = list(
+            Article.objects.filter(pk__in=[a.pk for a in articles], status=Article.Status.EXTRACTED)
+            .select_for_update()
+            .values_list("pk", flat=True)
+        )
+        Article.objects.filter(pk__in=arriving).update(
+            status=Article.Status.ANNOTATED, failure_code="", failure_reason="", updated_at=timezone.now()
+        )
+        by_pk = dict(zip([a.pk for a in articles], annotations))
+        ArticleEvent.objects.bulk_create(
+            ArticleEvent(
+                article_id=pk,
+                status=Article.Status.ANNOTATED,
+                detail=f"{by_pk[pk].pipeline_version}: relevance {by_pk[pk].relevance:.2f}, "
+                + ("a dispute" if by_pk[pk].is_dispute else "no dispute"),
+            )
+            for pk in arriving
+        )
     return [a.pk for a in articles]
 
 
@@ -202,3 +222,36 @@ def outdated_article_ids(version: str = PIPELINE_VERSION) -> Iterable[int]:
         .values_list("article_id", flat=True)
         .order_by("article_id")
     )
+
+
+def article_annotate(*, article_id: int, final_attempt: bool = False) -> bool:
+    """The annotate task's work for one article; True when it was annotated.
+
+    A locked or lost database is worth another try (TransientError, retried by
+    the task); any other failure is recorded on the article, which then stops
+    instead of coming back forever through stalled-article recovery.
+    """
+    from django.db import OperationalError
+
+    from .errors import TransientError
+
+    if not Article.objects.filter(
+        pk=article_id, status__in=[Article.Status.EXTRACTED, Article.Status.ANNOTATED]
+    ).exists():
+        return False  # gone, failed, a duplicate, or not extracted yet
+    try:
+        return bool(articles_annotate(article_ids=[article_id]))
+    except OperationalError as exc:
+        if not final_attempt:
+            raise TransientError(f"database: {exc}") from exc
+        error = exc
+    except Exception as exc:  # a bug or a text spaCy cannot take: keep the article, say why
+        log.exception("annotation failed for article %s", article_id)
+        error = exc
+    Article.objects.filter(pk=article_id).update(
+        status=Article.Status.FAILED,
+        failure_code="annotation",
+        failure_reason=f"Annotation failed: {type(error).__name__}: {error}"[:2000],
+        updated_at=timezone.now(),
+    )
+    return False

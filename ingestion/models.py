@@ -135,7 +135,7 @@ class ArticleQuerySet(models.QuerySet):
     def stalled(self, now: datetime.datetime, older_than: datetime.timedelta):
         """Unfinished articles nobody holds and nobody touched for a while (lost messages)."""
         return (
-            self.filter(status__in=[Article.Status.DISCOVERED, Article.Status.FETCHED])
+            self.filter(status__in=[Article.Status.DISCOVERED, Article.Status.FETCHED, Article.Status.EXTRACTED])
             .filter(Q(lease_until__isnull=True) | Q(lease_until__lt=now))
             .filter(updated_at__lt=now - older_than)
         )
@@ -152,8 +152,8 @@ class Article(models.Model):
         FAILED = "failed"
         SKIPPED = "skipped"
 
-    # Where ingestion stops until the annotation task (next issue) moves articles on.
-    FINAL_STATUSES = (Status.EXTRACTED, Status.ANNOTATED, Status.FAILED, Status.SKIPPED)
+    # An extracted article still waits for annotation; these are the ends of the line.
+    FINAL_STATUSES = (Status.ANNOTATED, Status.FAILED, Status.SKIPPED)
 
     source = models.ForeignKey(Source, null=True, blank=True, on_delete=models.SET_NULL, related_name="articles")
     run = models.ForeignKey(

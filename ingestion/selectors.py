@@ -95,7 +95,7 @@ def ingestion_health(*, failures: int = 10, redis_url: str | None = None) -> Ing
     # moving: it shows as in progress until they are all final.
     queued_runs = list(
         IngestRun.objects.filter(status=IngestRun.Status.FINISHED, kind=IngestRun.Kind.CORPUS)
-        .filter(Q(articles__status=Article.Status.DISCOVERED) | Q(articles__status=Article.Status.FETCHED))
+        .filter(articles__status__in=[Article.Status.DISCOVERED, Article.Status.FETCHED, Article.Status.EXTRACTED])
         .distinct()
         .select_related("source")[:10]
     )

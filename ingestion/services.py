@@ -276,16 +276,15 @@ def _cluster_assign(article: Article, shingle_set: set[int]) -> StoryCluster | N
 
 
 def _after_extract(article_id: int, *, inline: bool) -> None:
-    """The hook where annotation (next issue) chains on: tasks named in a setting."""
-    from celery import current_app
+    """Annotation follows extraction: here for --sync runs, else on the CPU queue."""
+    if inline:
+        from ingestion.annotator import articles_annotate
 
-    for name in settings.INGEST_AFTER_EXTRACT_TASKS:
-        if inline:
-            current_app.tasks[name].apply(args=[article_id])
-        else:
-            transaction.on_commit(
-                lambda name=name: current_app.send_task(name, args=[article_id])
-            )
+        articles_annotate(article_ids=[article_id])
+    else:
+        from ingestion.tasks import annotate_article_task
+
+        annotate_article_task.delay_on_commit(article_id)
 
 
 def article_extract(*, article_id: int, final_attempt: bool = False, inline_hooks: bool = False) -> bool:
@@ -522,13 +521,17 @@ def sources_poll_due(*, now: datetime.datetime | None = None) -> list[int]:
 
 def articles_recover(*, older_than: datetime.timedelta) -> int:
     """Re-queue unfinished articles nobody holds: a lost message must not strand them."""
-    from ingestion.tasks import extract_article_task, fetch_article_task
+    from ingestion.tasks import annotate_article_task, extract_article_task, fetch_article_task
 
+    next_task = {
+        Status.DISCOVERED: fetch_article_task,
+        Status.FETCHED: extract_article_task,
+        Status.EXTRACTED: annotate_article_task,
+    }
     stalled = Article.objects.stalled(timezone.now(), older_than).values_list("pk", "status")
     count = 0
     for pk, status in stalled.iterator():
-        task = fetch_article_task if status == Status.DISCOVERED else extract_article_task
-        task.delay_on_commit(pk)
+        next_task[status].delay_on_commit(pk)
         count += 1
     return count
 

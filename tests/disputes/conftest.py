@@ -5,6 +5,8 @@ import datetime
 
 import pytest
 
+from ingestion.models import StoryCluster
+
 from disputes.models import Dispute, ReviewState
 from tests.factories import (
     ActorFactory,
@@ -38,10 +40,11 @@ def build_dispute(n: int, *, twitter, ministry, country: str = "IN", review_stat
                   date=datetime.date(2022, 5, 1))
     outcome = OutcomeFactory(dispute=dispute, demand=demand, actor=twitter, kind="partially_complied")
     EventFactory(dispute=dispute, actor=ministry)
-    article = ArticleFactory(status="annotated", content_hash=f"hash-{n}", outlet="wire.example",
+    story = StoryCluster.objects.create()
+    article = ArticleFactory(status="annotated", cluster=story, outlet="wire.example",
                              title=f"Twitter withholds accounts {n}")
     EvidenceFactory(dispute=dispute, demand=demand, article=article, source_url="")
-    copy = ArticleFactory(status="annotated", content_hash=f"hash-{n}", outlet="copy.example",
+    copy = ArticleFactory(status="annotated", cluster=story, outlet="copy.example",
                           title=f"Twitter withholds accounts {n}")
     EvidenceFactory(dispute=dispute, demand=demand, article=copy, source_url="")
     EvidenceFactory(dispute=dispute, outcome=outcome)

@@ -58,7 +58,7 @@ def test_one_dispute_carries_its_facts(client, world):
 
 def test_demands_outcomes_actors_articles(client, world):
     world(2)
-    ArticleFactory(status="failed", title="Not public")
+    ArticleFactory(status="failed", failure_reason="HTTP 404", title="Not public")
     assert get(client, "/api/demands/?demand_type=withhold_accounts&platform=twitter")["count"] == 2
     assert get(client, "/api/demands/?country=TR")["count"] == 0
     assert get(client, "/api/outcomes/?kind=partially_complied")["count"] == 2

@@ -25,7 +25,7 @@ def test_it_rejects_post(client):
 
 
 def test_the_health_panel_renders_alone_for_htmx_and_as_a_page_without(client):
-    ArticleFactory(status="failed")
+    ArticleFactory(status="failed", failure_reason="HTTP 404")
     ArticleFactory(status="annotated")
     partial = client.get("/ingestion-health/", headers={"HX-Request": "true"})
     assert partial.status_code == 200

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 PAGES = {
     # url: queries
     "/": 7,
-    "/ingestion-health/": 3,
+    "/ingestion-health/": 5,
     "/disputes/": 5,
     "/disputes/?country=IN&platform=twitter&demand_type=withhold_accounts&q=withhold": 5,
     "/disputes/india-orders-0/": 9,

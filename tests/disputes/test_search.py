@@ -16,7 +16,7 @@ def corpus(db):
     DisputeFactory(title="Candidate protest dispute", summary="Protesters", review_state="candidate")
     ArticleFactory(title="Farmers protesting in Delhi", text="Thousands of farmers protested the new laws.",
                    status="annotated")
-    ArticleFactory(title="Failed fetch about protests", text="protests", status="failed")
+    ArticleFactory(title="Failed fetch about protests", text="protests", status="failed", failure_reason="HTTP 404")
     ArticleFactory(title="Weather report", text="Sunny.", status="extracted")
 
 

@@ -130,14 +130,14 @@ def test_a_corpus_record_is_extracted_from_its_own_text():
     assert article.status == Article.Status.EXTRACTED and article.text == WIRE
 
 
-def test_the_after_extract_hook_queues_the_named_tasks(settings, django_capture_on_commit_callbacks, monkeypatch):
-    from celery import current_app
+def test_extraction_queues_annotation_on_commit(django_capture_on_commit_callbacks, monkeypatch):
+    from ingestion.tasks import annotate_article_task
 
     sent = []
     # The broker is the network edge here: record what would be published.
-    monkeypatch.setattr(current_app, "send_task", lambda name, args: sent.append((name, args)))
-    settings.INGEST_AFTER_EXTRACT_TASKS = ["nlp.tasks.annotate_article_task"]
+    monkeypatch.setattr(annotate_article_task, "delay", lambda *args: sent.append(args))
     article = ArticleFactory(text=WIRE, status=Article.Status.FETCHED, canonical_url="")
-    with django_capture_on_commit_callbacks(execute=True):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
         article_extract(article_id=article.pk)
-    assert sent == [("nlp.tasks.annotate_article_task", [article.pk])]
+    assert len(callbacks) == 1
+    assert sent == [(article.pk,)]

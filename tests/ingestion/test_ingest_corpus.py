@@ -86,7 +86,11 @@ def test_the_dev_corpus_is_imported_with_its_duplicate_groups(dev_corpus, shared
     path = shared_dir / "corpus" / "dev.jsonl"
     output = run_command(str(path), "--sync")
     assert Article.objects.count() == len(dev_corpus) == 68
-    assert Article.objects.filter(status="extracted").count() == 68
+    # --sync runs the same chain in this process: extraction, then annotation.
+    assert Article.objects.filter(status="annotated").count() == 68
+    from disputes.models import Dispute
+
+    assert Dispute.objects.candidates().filter(evidence__article__isnull=False).exists()
     assert "clustered:  6" in output
     assert "failed:     0" in output
     by_id = dict(Article.objects.values_list("external_id", "cluster_id"))

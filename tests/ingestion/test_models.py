@@ -40,5 +40,6 @@ def test_a_failed_or_skipped_article_must_say_why(status):
 
 
 def test_final_statuses():
-    assert Article(status="extracted").is_final
+    assert Article(status="annotated").is_final
+    assert not Article(status="extracted").is_final  # annotation still to come
     assert not Article(status="fetched").is_final

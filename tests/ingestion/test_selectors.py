@@ -48,11 +48,11 @@ def test_an_unreachable_broker_is_reported_not_raised():
 def test_a_run_in_progress_shows_its_progress(redis_url):
     source = SourceFactory()
     run = IngestRun.objects.create(kind=IngestRun.Kind.CORPUS, source=source, status=IngestRun.Status.FINISHED)
-    for n, status in enumerate(["extracted", "extracted", "fetched", "failed"]):
+    for n, status in enumerate(["annotated", "annotated", "fetched", "failed"]):
         ArticleFactory(run=run, status=status, canonical_url=f"https://c.example/{n}",
                        failure_reason="x" if status == "failed" else "")
     finished = IngestRun.objects.create(kind=IngestRun.Kind.CORPUS, status=IngestRun.Status.FINISHED)
-    ArticleFactory(run=finished, status="extracted", canonical_url="https://c.example/done")
+    ArticleFactory(run=finished, status="annotated", canonical_url="https://c.example/done")
     health = ingestion_health(redis_url=redis_url)
     assert [row.run for row in health.running] == [run]
     assert (health.running[0].done, health.running[0].total, health.running[0].percent) == (3, 4, 75)

@@ -83,10 +83,11 @@ def test_recover_task_requeues_stalled_articles(django_capture_on_commit_callbac
     old = timezone.now() - datetime.timedelta(hours=2)
     stalled = ArticleFactory(status=Article.Status.DISCOVERED, canonical_url="https://a.example/1")
     fetched = ArticleFactory(status=Article.Status.FETCHED, canonical_url="https://a.example/2")
-    ArticleFactory(status=Article.Status.EXTRACTED, canonical_url="https://a.example/3")
+    extracted = ArticleFactory(status=Article.Status.EXTRACTED, canonical_url="https://a.example/3")
+    ArticleFactory(status=Article.Status.ANNOTATED, canonical_url="https://a.example/5")
     fresh = ArticleFactory(status=Article.Status.DISCOVERED, canonical_url="https://a.example/4")
     Article.objects.filter(pk__in=[stalled.pk, fetched.pk]).update(updated_at=old)
     Article.objects.exclude(pk__in=[stalled.pk, fetched.pk, fresh.pk]).update(updated_at=old)
     with django_capture_on_commit_callbacks() as callbacks:
         tasks.recover_stalled_articles_task(minutes=30)
-    assert len(callbacks) == 2
+    assert len(callbacks) == 3  # fetch, extract and annotate re-queued; the annotated one is done
