@@ -85,6 +85,8 @@ def setup_django(scale_name: str, no_cache: bool):
             "SECURE_SSL_REDIRECT": "0",
             "STANDOFF_VAR_DIR": str(workdir),
             "LOG_LEVEL": "ERROR",
+            # The in-process memory cache; production shares one in Redis (CACHE_URL).
+            "CACHE_URL": os.environ.get("CACHE_URL", "locmem://"),
         }
     )
     import django
@@ -110,7 +112,7 @@ def build(scale: dict, seed: int) -> None:
         Penalty, Platform, Precision, Topic,
     )
     from disputes.search import drop_search_index, ensure_search_index
-    from ingestion.models import Article, Source
+    from ingestion.models import Article, Source, StoryCluster
 
     rng = random.Random(seed)
     today = datetime.date(2026, 11, 1)
@@ -216,18 +218,22 @@ def build(scale: dict, seed: int) -> None:
 
         source = Source.objects.create(name="Bench wire", url="https://wire.example/feed")
         outlets = [f"outlet-{i}.example" for i in range(300)]
+        StoryCluster.objects.bulk_create([StoryCluster() for _ in range(scale["articles"] // 50)])
+        clusters = list(StoryCluster.objects.values_list("pk", flat=True))
         for first in range(0, scale["articles"], BATCH):
             rows = []
             for n in range(first, min(first + BATCH, scale["articles"])):
-                story = n if rng.random() < 0.9 else n - rng.randrange(1, 50)  # ~10% syndicated copies
                 words = [rng.choice(WORDS) for _ in range(70)]
                 if n % 50 == 0:
                     words.append(rng.choice(RARE))
+                status = "annotated" if rng.random() < 0.9 else rng.choice(["failed", "discovered", "skipped"])
                 rows.append(Article(
                     source=source, url=f"https://{outlets[n % 300]}/story/{n}", outlet=outlets[n % 300],
                     title=sentence(8)[:-1], text=" ".join(words) + ".", published=rand_date(datetime.date(2008, 1, 1), 6800),
-                    language="en", content_hash=hashlib.sha256(str(max(story, 0)).encode()).hexdigest(),
-                    status="annotated" if rng.random() < 0.9 else rng.choice(["failed", "discovered", "skipped"]),
+                    language="en", content_hash=hashlib.sha256(str(n).encode()).hexdigest(), status=status,
+                    failure_reason="HTTP 404" if status in ("failed", "skipped") else "",
+                    # ~10% syndicated copies: grouped in a story cluster, as ingestion does
+                    cluster_id=clusters[n % len(clusters)] if rng.random() < 0.1 else None,
                 ))
             Article.objects.bulk_create(rows, batch_size=BATCH)
         article_ids = list(Article.objects.order_by("pk").values_list("pk", flat=True))

@@ -268,6 +268,8 @@ INGEST_RETRY_BACKOFF = envint("INGEST_RETRY_BACKOFF", 30)
 INGEST_RETRY_BACKOFF_MAX = envint("INGEST_RETRY_BACKOFF_MAX", 3600)
 # A failing source waits poll_interval * 2**failures, at most this long.
 INGEST_SOURCE_MAX_BACKOFF = envint("INGEST_SOURCE_MAX_BACKOFF", 24 * 3600)
+# Annotate each article once it is extracted (off only to measure ingestion alone).
+INGEST_ANNOTATE = envbool("INGEST_ANNOTATE", True)
 if CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] <= INGEST_LEASE_SECONDS:
     raise ImproperlyConfigured("CELERY_VISIBILITY_TIMEOUT must exceed INGEST_LEASE_SECONDS")
 

@@ -44,6 +44,20 @@ def _repoint_relations(*, model: type[models.Model], source, target, skip=()) ->
             )
 
 
+def _merge_finish(*, source, target, user, redirect):
+    """Save the merged record with the reason in its history, delete the other,
+    and keep the other's address working through a redirect."""
+    name = type(target)._meta.model_name
+    target._history_user = user
+    target.save()
+    update_change_reason(target, f"Merged {name} {source.slug!r} into this one")
+    old_slug = source.slug
+    source._history_user = user
+    source.delete()
+    redirect.objects.create(old_slug=old_slug, **{name: target})
+    return target
+
+
 @transaction.atomic
 def dispute_merge(*, source: Dispute, target: Dispute, user=None) -> Dispute:
     """Fold `source` into `target`, keeping every fact and the old address."""
@@ -63,15 +77,7 @@ def dispute_merge(*, source: Dispute, target: Dispute, user=None) -> Dispute:
         target.end_date, target.end_precision = source.end_date, source.end_precision
     if not target.summary:
         target.summary = source.summary
-    target._history_user = user
-    target.save()
-    update_change_reason(target, f"Merged dispute {source.slug!r} into this one")
-
-    old_slug = source.slug
-    source._history_user = user
-    source.delete()
-    DisputeRedirect.objects.create(old_slug=old_slug, dispute=target)
-    return target
+    return _merge_finish(source=source, target=target, user=user, redirect=DisputeRedirect)
 
 
 @transaction.atomic
@@ -96,15 +102,7 @@ def actor_merge(*, source: Actor, target: Actor, user=None) -> Actor:
         ActorAlias.objects.create(actor=target, name=source.name)
     if not target.country:
         target.country = source.country
-    target._history_user = user
-    target.save()
-    update_change_reason(target, f"Merged actor {source.slug!r} into this one")
-
-    old_slug = source.slug
-    source._history_user = user
-    source.delete()
-    ActorRedirect.objects.create(old_slug=old_slug, actor=target)
-    return target
+    return _merge_finish(source=source, target=target, user=user, redirect=ActorRedirect)
 
 
 @transaction.atomic

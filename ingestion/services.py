@@ -277,6 +277,8 @@ def _cluster_assign(article: Article, shingle_set: set[int]) -> StoryCluster | N
 
 def _after_extract(article_id: int, *, inline: bool) -> None:
     """Annotation follows extraction: here for --sync runs, else on the CPU queue."""
+    if not settings.INGEST_ANNOTATE:
+        return
     if inline:
         from ingestion.annotator import articles_annotate
 
