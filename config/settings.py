@@ -268,6 +268,8 @@ INGEST_RETRY_BACKOFF = envint("INGEST_RETRY_BACKOFF", 30)
 INGEST_RETRY_BACKOFF_MAX = envint("INGEST_RETRY_BACKOFF_MAX", 3600)
 # A failing source waits poll_interval * 2**failures, at most this long.
 INGEST_SOURCE_MAX_BACKOFF = envint("INGEST_SOURCE_MAX_BACKOFF", 24 * 3600)
+# One corpus record (a JSON line) larger than this is rejected, not loaded.
+INGEST_MAX_RECORD_BYTES = envint("INGEST_MAX_RECORD_BYTES", 5 * 1024 * 1024)
 # Annotate each article once it is extracted (off only to measure ingestion alone).
 INGEST_ANNOTATE = envbool("INGEST_ANNOTATE", True)
 if CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] <= INGEST_LEASE_SECONDS:

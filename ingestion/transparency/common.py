@@ -542,6 +542,10 @@ def split_countries(text: str) -> list[str]:
 
 # --- reading CSV files -----------------------------------------------------
 
+# Published files are a few MB; anything far larger is not one of them.
+MAX_FILE_BYTES = 200 * 1024 * 1024
+
+
 def csv_files(path: Path | str) -> list[Path]:
     """The CSV files at `path`: the file itself, or every *.csv under a folder."""
     path = Path(path)
@@ -549,10 +553,18 @@ def csv_files(path: Path | str) -> list[Path]:
         files = sorted(p for p in path.rglob("*.csv") if p.is_file())
         if not files:
             raise FileNotFoundError(f"no CSV files in folder {path}")
+        for file in files:
+            csv_files(file)  # the size check
         return files
     if not path.exists():
         raise FileNotFoundError(f"no such file or folder: {path}")
-    return [path]
+    files = [path]
+    for file in files:
+        if file.stat().st_size > MAX_FILE_BYTES:
+            raise SourceFormatError(
+                f"{file.name}: {file.stat().st_size:,} bytes is over the {MAX_FILE_BYTES:,}-byte limit for one file"
+            )
+    return files
 
 
 def read_csv(path: Path) -> Iterator[tuple[int, list[str]]]:
@@ -564,10 +576,13 @@ def read_csv(path: Path) -> Iterator[tuple[int, list[str]]]:
     with open(path, newline="", encoding="utf-8-sig") as handle:
         reader = csv.reader(handle)
         previous_end = 0
-        for cells in reader:
-            start = previous_end + 1
-            previous_end = reader.line_num
-            yield start, cells
+        try:
+            for cells in reader:
+                start = previous_end + 1
+                previous_end = reader.line_num
+                yield start, cells
+        except csv.Error as exc:  # e.g. a cell over the csv module's field size limit
+            raise SourceFormatError(f"{path.name}: line {reader.line_num}: {exc}") from exc
 
 
 def header_index(header: list[str]) -> dict[str, int]:

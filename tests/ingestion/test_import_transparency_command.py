@@ -95,3 +95,16 @@ def test_it_exits_non_zero_from_the_shell(args, message):
     )
     assert result.returncode != 0
     assert message in result.stderr
+
+
+def test_a_cell_over_the_csv_limit_is_a_clear_error(tmp_path):
+    import pytest
+    from django.core.management import CommandError, call_command
+
+    path = tmp_path / "google.csv"
+    header = ("Period Ending,Country/Region,CLDR Territory Code,Requestor,Number of Requests,"
+              "Items Requested To Be Removed,% Removed-Legal,% Removed-Policy,% Content Not Found,"
+              "% Not Enough Information ,% No Action Taken,% Content Already Removed")
+    path.write_text(header + "\n2020-12-31,\"" + "x" * 200_000 + "\",IN,Courts,1,1,0,0,0,0,0,0\n")
+    with pytest.raises(CommandError, match="field larger than field limit"):
+        call_command("import_transparency", "google", str(path), "--no-progress")

@@ -116,3 +116,13 @@ def test_a_missing_file_is_a_clear_error(tmp_path):
 
     with pytest.raises(CommandError, match="is not a file"):
         run_command(str(tmp_path / "nope.jsonl"))
+
+
+def test_an_oversized_record_is_rejected_and_the_rest_imported(tmp_path, settings):
+    settings.INGEST_MAX_RECORD_BYTES = 2000
+    path = tmp_path / "c.jsonl"
+    huge = '{"id": "big", "text": "' + "x" * 5000 + '"}'
+    path.write_text(record(1) + "\n" + huge + "\n" + record(3) + "\n")
+    output = run_command(str(path), "--sync")
+    assert Article.objects.count() == 2
+    assert "line 2: record longer than 2,000 bytes" in output

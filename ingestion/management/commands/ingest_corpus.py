@@ -5,12 +5,25 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from tqdm import tqdm
 
 from ingestion import services
 from ingestion.models import Article, IngestRun
+
+
+def _lines(handle, limit: int):
+    """The file's lines, or None for a line over `limit` bytes (skipped without
+    holding it in memory)."""
+    while raw := handle.readline(limit + 1):
+        if len(raw) > limit:
+            while raw and not raw.endswith(b"\n"):
+                raw = handle.readline(1 << 20)
+            yield None
+        else:
+            yield raw
 
 
 class Command(BaseCommand):
@@ -35,16 +48,20 @@ class Command(BaseCommand):
         problems: dict[str, str] = {}
         new_ids: list[int] = []
         with file.open("rb") as handle:
-            total = sum(1 for _ in handle)
+            total = sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b""))
         status = IngestRun.Status.FAILED
         try:
             # Streamed, not read whole: a corpus may be larger than memory.
+            limit = settings.INGEST_MAX_RECORD_BYTES
             with file.open("rb") as handle, tqdm(
-                handle, total=total, desc=file.name, unit="line", disable=no_progress,
+                _lines(handle, limit), total=total, desc=file.name, unit="line", disable=no_progress,
                 file=self.stderr._out,
             ) as progress:
                 for number, raw in enumerate(progress, start=1):
-                    if raw.strip():
+                    if raw is None:
+                        outcomes["rejected"] += 1
+                        problems[f"line {number}"] = f"record longer than {limit:,} bytes"
+                    elif raw.strip():
                         self._line(number, raw, source, run, sync, outcomes, problems, new_ids)
             status = IngestRun.Status.FINISHED
         finally:
