@@ -233,6 +233,9 @@ CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Beat writes these into its database schedule at start (editable in the admin).
 # The heartbeat does nothing: its last_run_at tells /health/ that beat ticks.
+# Beat writes each entry's last run to the database after every task it sends
+# (by default only every few minutes), so /health/ sees its ticks.
+CELERY_BEAT_SYNC_EVERY = 1
 CELERY_BEAT_SCHEDULE = {
     "standoff-heartbeat": {"task": "config.celery.heartbeat_task", "schedule": 30.0},
 }
