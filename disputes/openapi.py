@@ -15,7 +15,8 @@ def _enum(values):
 
 PAGING = [
     _param("page", "Page number, from 1.", {"type": "integer", "minimum": 1}),
-    _param("page_size", "Results per page (default 25).", {"type": "integer", "minimum": 1, "maximum": 100}),
+    _param("page_size", "Results per page (default 25; at most 100, or 1,000 with a token or a session).",
+           {"type": "integer", "minimum": 1, "maximum": 1000}),
 ]
 DATE = {"type": "string", "format": "date"}
 NULLABLE_DATE = {"type": ["string", "null"], "format": "date"}
@@ -68,8 +69,11 @@ def openapi_document(server_url: str) -> dict:
             "version": "1",
             "description": "Read-only access to confirmed disputes between governments and online platforms: "
             "who demanded what of whom, under which law, with which threat, and what happened. Dates carry "
-            "their precision (day, month or year); a vague date is stored on its first day.",
+            "their precision (day, month or year); a vague date is stored on its first day. Signed-in researchers "
+            "send `Authorization: Bearer <token>` (tokens from their account page) for larger pages.",
         },
+        # Anonymous access works; a token only lifts the limits.
+        "security": [{}, {"bearerAuth": []}],
         "servers": [{"url": server_url}],
         "paths": {
             "/disputes/": _list("Confirmed disputes", "Dispute", [
@@ -114,6 +118,7 @@ def openapi_document(server_url: str) -> dict:
             ]),
         },
         "components": {
+            "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}},
             "schemas": {
                 "Errors": {"type": "object", "properties": {"errors": {"type": "object"}}},
                 "Dispute": {
