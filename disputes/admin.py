@@ -5,7 +5,6 @@ import json
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, F, Max, Q
 from django.shortcuts import redirect
 from django.urls import reverse

@@ -1,6 +1,6 @@
 import pytest
 
-from ingestion.models import Article, IngestRun
+from ingestion.models import IngestRun
 from ingestion.selectors import ingestion_health, queue_lengths
 from tests.factories import ArticleFactory, SourceFactory
 

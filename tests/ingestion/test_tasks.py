@@ -83,7 +83,7 @@ def test_recover_task_requeues_stalled_articles(django_capture_on_commit_callbac
     old = timezone.now() - datetime.timedelta(hours=2)
     stalled = ArticleFactory(status=Article.Status.DISCOVERED, canonical_url="https://a.example/1")
     fetched = ArticleFactory(status=Article.Status.FETCHED, canonical_url="https://a.example/2")
-    extracted = ArticleFactory(status=Article.Status.EXTRACTED, canonical_url="https://a.example/3")
+    ArticleFactory(status=Article.Status.EXTRACTED, canonical_url="https://a.example/3")
     ArticleFactory(status=Article.Status.ANNOTATED, canonical_url="https://a.example/5")
     fresh = ArticleFactory(status=Article.Status.DISCOVERED, canonical_url="https://a.example/4")
     Article.objects.filter(pk__in=[stalled.pk, fetched.pk]).update(updated_at=old)
