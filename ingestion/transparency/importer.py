@@ -16,6 +16,7 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
+from disputes.caching import bump_data_version
 from disputes.models import PlatformReport, ShutdownEvent
 from disputes.services import shutdown_events_suggest_disputes
 
@@ -102,6 +103,8 @@ def import_transparency(*, source: str, path: Path | str, progress: Progress | N
     else:
         _upsert(PlatformReport, REPORT_FIELDS, [_report_fields(r) for r in records], summary, progress,
                 source=source)
+    # Bulk writes send no signals: tell the page cache that the figures changed.
+    bump_data_version()
     summary.seconds = time.perf_counter() - started
     return summary
 

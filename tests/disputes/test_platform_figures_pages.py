@@ -48,3 +48,15 @@ def test_india_shows_google_and_twitter_figures_beside_the_india_twitter_dispute
     assert "Twitter: legal demands to remove content" in figures
     assert "withhold farmers" in figures  # the India–Twitter 2021 dispute on the same axis
     assert figures.count('class="dispute-marker"') >= 3
+
+
+def test_an_import_shows_on_the_cached_country_page_at_once(client, tmp_path):
+    DisputeFactory()
+    assert "No platform-reported figures yet." in client.get("/countries/IN/").content.decode()
+    header = ("Period Ending,Country/Region,CLDR Territory Code,Requestor,Number of Requests,"
+              "Items Requested To Be Removed,% Removed-Legal,% Removed-Policy,% Content Not Found,"
+              "% Not Enough Information ,% No Action Taken,% Content Already Removed")
+    path = tmp_path / "google.csv"
+    path.write_text(header + "\n2021-06-30,India,IN,Courts,12,40,10,5,0,0,85,0\n")
+    call_command("import_transparency", "google", str(path), "--no-progress", verbosity=0)
+    assert "published by Google Transparency Report" in client.get("/countries/IN/").content.decode()
