@@ -934,9 +934,6 @@ class ShutdownEventQuerySet(models.QuerySet):
     def platform_blocks(self):
         return self.exclude(extent=ShutdownExtent.FULL_NETWORK)
 
-    def unlinked(self):
-        return self.filter(dispute__isnull=True)
-
 
 class ShutdownEvent(models.Model):
     """A government-ordered shutdown or platform block from Access Now's

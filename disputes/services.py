@@ -12,7 +12,6 @@ from .models import (
     DisputeParty,
     DisputeRedirect,
     Event,
-    Evidence,
     Outcome,
     PartyRole,
     ReviewState,
@@ -139,15 +138,6 @@ def dispute_confirm(*, dispute: Dispute, user=None, reason: str = "") -> None:
             reason=reason or "Confirmed with its dispute",
         )
 
-
-def evidence_add(*, dispute: Dispute, fact=None, user=None, **fields) -> Evidence:
-    """Attach evidence to a dispute, or to one of its demands, outcomes or events."""
-    evidence = Evidence(dispute=dispute, created_by=user, **fields)
-    if fact is not None:
-        setattr(evidence, type(fact).__name__.lower(), fact)
-    evidence.full_clean()
-    evidence.save()
-    return evidence
 
 
 @transaction.atomic

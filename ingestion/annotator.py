@@ -29,6 +29,7 @@ MIN_ALIAS_LENGTH = 3
 
 _pipeline = None
 _pipeline_stamp = None
+_links: tuple[dict, dict] = ({}, {})  # actor index and platform actors of that pipeline
 
 
 def _label_for(actor_kind: str) -> str | None:
@@ -66,11 +67,13 @@ def _actors_stamp() -> tuple:
 
 def get_pipeline():
     """The process's pipeline; regenerated when actors or aliases have changed."""
-    global _pipeline, _pipeline_stamp
+    global _pipeline, _pipeline_stamp, _links
     stamp = _actors_stamp()
     if _pipeline is None or stamp != _pipeline_stamp:
         log.info("Building the spaCy pipeline (actors changed or first use)")
         _pipeline = build_pipeline(settings.SPACY_MODEL, extra_patterns=actor_patterns())
+        # Built with the pipeline, not per task: the same actors, read once.
+        _links = (_actor_index(), _platform_actors())
         _pipeline_stamp = stamp
     return _pipeline
 
@@ -185,7 +188,7 @@ def articles_annotate(*, article_ids: Sequence[int], attach: bool = True) -> lis
         return []
     nlp = get_pipeline()
     annotations = annotate_texts(nlp, [(a.title, a.text, a.published) for a in articles])
-    index, platform_actors = _actor_index(), _platform_actors()
+    index, platform_actors = _links
     # One transaction per batch: a commit per article would cost more than its writes.
     with transaction.atomic():
         for article, annotation in zip(articles, annotations):

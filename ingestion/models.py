@@ -17,9 +17,6 @@ class SourceQuerySet(models.QuerySet):
             Q(next_poll_at__isnull=True) | Q(next_poll_at__lte=now)
         )
 
-    def failing(self):
-        return self.filter(consecutive_failures__gt=0)
-
 
 class Source(models.Model):
     """Where articles come from: a feed polled on a schedule, or a corpus file."""
@@ -128,9 +125,6 @@ class IngestRun(models.Model):
 class ArticleQuerySet(models.QuerySet):
     def final(self):
         return self.filter(status__in=Article.FINAL_STATUSES)
-
-    def pending(self):
-        return self.exclude(status__in=Article.FINAL_STATUSES)
 
     def stalled(self, now: datetime.datetime, older_than: datetime.timedelta):
         """Unfinished articles nobody holds and nobody touched for a while (lost messages)."""
