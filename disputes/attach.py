@@ -57,9 +57,12 @@ def _event_date(article, fields: dict) -> datetime.date | None:
     return None
 
 
-def _similarity(article, dispute: Dispute) -> float:
+def _article_words(article) -> set[str]:
+    return _words(article.title, *article.claims.values_list("quote", flat=True)[:20])
+
+
+def _similarity(article_words: set[str], dispute: Dispute) -> float:
     """Share of the dispute's vocabulary that the article's headline and claims use."""
-    article_words = _words(article.title, *article.claims.values_list("quote", flat=True)[:20])
     dispute_words = _words(dispute.title, dispute.summary)
     for title in Evidence.objects.filter(dispute=dispute, article__isnull=False).values_list(
         "article__title", flat=True
@@ -93,6 +96,7 @@ def _matching_dispute(article, country: str, platforms: list[str], when: datetim
         .distinct()
     )
     years = {int(y) for y in re.findall(r"\b(20[0-3]\d)\b", article.text)}
+    article_words = _article_words(article)
     best, best_score = None, -1.0
     gap = datetime.timedelta(days=MAX_GAP_DAYS)
     for dispute in candidates:
@@ -101,11 +105,11 @@ def _matching_dispute(article, country: str, platforms: list[str], when: datetim
             if span is None or not (span[0] - gap <= when <= span[1] + gap):
                 continue
             distance = 0 if span[0] <= when <= span[1] else min(abs((when - span[0]).days), abs((when - span[1]).days))
-            score = 1 - distance / MAX_GAP_DAYS + _similarity(article, dispute)
+            score = 1 - distance / MAX_GAP_DAYS + _similarity(article_words, dispute)
         else:
             if span is not None and years and not any(span[0].year - 1 <= y <= span[1].year + 1 for y in years):
                 continue
-            score = _similarity(article, dispute)
+            score = _similarity(article_words, dispute)
         if score > best_score:
             best, best_score = dispute, score
     return best

@@ -105,7 +105,7 @@ def annotation_store(*, article: Article, annotation: Annotation, index=None, pl
     """
     index = index if index is not None else _actor_index()
     platform_actors = platform_actors if platform_actors is not None else _platform_actors()
-    stored, _ = ArticleAnnotation.objects.update_or_create(
+    stored, created = ArticleAnnotation.objects.update_or_create(
         article=article,
         defaults={
             "pipeline_version": annotation.pipeline_version,
@@ -118,7 +118,8 @@ def annotation_store(*, article: Article, annotation: Annotation, index=None, pl
         },
     )
     article.annotation = stored  # attach() reads it next: no second query
-    article.mentions.all().delete()
+    if not created:  # a first annotation has nothing to replace
+        article.mentions.all().delete()
     Mention.objects.bulk_create(
         Mention(
             article=article,
@@ -135,7 +136,9 @@ def annotation_store(*, article: Article, annotation: Annotation, index=None, pl
     )
     # Claims keep their rows (candidate facts point at them): update in place,
     # add the new ones, drop the ones no longer found that nothing refers to.
-    existing = {(c.kind, c.value, c.in_title, c.sentence_start): c for c in article.claims.all()}
+    existing = {} if created else {
+        (c.kind, c.value, c.in_title, c.sentence_start): c for c in article.claims.all()
+    }
     found = {}
     for c in annotation.claims:
         found[(c.kind, c.value[:300], c.in_title, c.sentence_start)] = c
