@@ -46,6 +46,12 @@ WORDS = (
 ).split()
 
 
+# Bylines are people's names, as on real pages ("Reporter 12" would not survive trafilatura's
+# author cleaning, which drops numbers, and would send every page down its slow author search).
+FIRST_NAMES = "Aisha Carlos Deepa Elena Farid Hannah Ivan Julia Kenji Lucia Mehmet Nadia Omar Priya Sven Yara".split()
+LAST_NAMES = "Adeyemi Bauer Chen Dubois Estrada Fischer Gupta Haddad Ito Kowalski Mendes Novak Okafor Rossi".split()
+
+
 def _sentence(rng: random.Random) -> str:
     words = [rng.choice(WORDS) for _ in range(rng.randint(8, 24))]
     return " ".join(words).capitalize() + "."
@@ -70,9 +76,10 @@ def news_page(n: int, rng: random.Random) -> str:
         for _ in range(rng.randint(5, 40))
     )
     title = _sentence(rng)[:-1]
+    author = f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
     head = (
         f'<head><meta charset="utf-8"><title>{title} | The Daily Example</title>'
-        f'<meta name="author" content="Reporter {n}">'
+        f'<meta name="author" content="{author}">'
         f'<meta property="article:published_time" content="2024-0{1 + n % 9}-1{n % 10}T08:00:00Z">'
         f'<link rel="canonical" href="/news/story-{n}"><link rel="stylesheet" href="/main.css">'
         "<style>" + "".join(f".c{i}{{margin:{i}px;color:#{i:06x}}}" for i in range(300)) + "</style>"
@@ -82,7 +89,7 @@ def news_page(n: int, rng: random.Random) -> str:
         f'<!DOCTYPE html><html lang="en">{head}<body>'
         f'<header><div class="logo">The Daily Example</div><nav><ul>{nav}</ul></nav>'
         '<div class="cookie-banner">We use cookies to improve your experience. <button>Accept</button></div></header>'
-        f'<main><article><h1>{title}</h1><div class="byline">By Reporter {n}</div>{body}</article>'
+        f'<main><article><h1>{title}</h1><div class="byline">By {author}</div>{body}</article>'
         f'<aside class="related"><h2>Related stories</h2><ul>{related}</ul></aside>'
         f'<section class="comments"><h2>Comments</h2>{comments}</section></main>'
         '<footer><p>© The Daily Example. All rights reserved.</p></footer>'

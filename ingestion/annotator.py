@@ -230,34 +230,38 @@ def outdated_article_ids(version: str = PIPELINE_VERSION) -> Iterable[int]:
     )
 
 
-def article_annotate(*, article_id: int, final_attempt: bool = False) -> bool:
-    """The annotate task's work for one article; True when it was annotated.
+def articles_annotate_step(*, article_ids: Sequence[int], final_attempt: bool = False) -> list[int]:
+    """The annotate task's work for a batch of extracted articles; returns the ids annotated.
 
-    A locked or lost database is worth another try (TransientError, retried by
-    the task); any other failure is recorded on the article, which then stops
-    instead of coming back forever through stalled-article recovery.
+    A locked or lost database is worth another try (TransientError, retried by the task); any
+    other failure is recorded on the article that causes it, which then stops instead of
+    coming back forever through stalled-article recovery. The rest of its batch goes on.
     """
     from django.db import OperationalError
 
     from .errors import TransientError
 
-    if not Article.objects.filter(
-        pk=article_id, status__in=[Article.Status.EXTRACTED, Article.Status.ANNOTATED]
-    ).exists():
-        return False  # gone, failed, a duplicate, or not extracted yet
+    ids = list(
+        Article.objects.filter(pk__in=article_ids, status__in=[Article.Status.EXTRACTED, Article.Status.ANNOTATED])
+        .order_by("pk").values_list("pk", flat=True)
+    )  # the others are gone, failed, duplicates, or not extracted yet
+    if not ids:
+        return []
     try:
-        return bool(articles_annotate(article_ids=[article_id]))
+        return articles_annotate(article_ids=ids)
     except OperationalError as exc:
         if not final_attempt:
             raise TransientError(f"database: {exc}") from exc
         error = exc
     except Exception as exc:  # a bug or a text spaCy cannot take: keep the article, say why
-        log.exception("annotation failed for article %s", article_id)
+        if len(ids) > 1:  # find the article at fault, one by one
+            return [pk for one in ids for pk in articles_annotate_step(article_ids=[one], final_attempt=final_attempt)]
+        log.exception("annotation failed for article %s", ids[0])
         error = exc
-    Article.objects.filter(pk=article_id).update(
+    Article.objects.filter(pk__in=ids).update(
         status=Article.Status.FAILED,
         failure_code="annotation",
         failure_reason=f"Annotation failed: {type(error).__name__}: {error}"[:2000],
         updated_at=timezone.now(),
     )
-    return False
+    return []

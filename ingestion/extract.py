@@ -13,7 +13,9 @@ from urllib.parse import urljoin
 import trafilatura
 from charset_normalizer import from_bytes
 from charset_normalizer.md import mess_ratio
-from trafilatura.utils import load_html
+from htmldate import find_date
+from trafilatura.metadata import examine_meta, extract_author, extract_meta_json, extract_title
+from trafilatura.utils import line_processing, load_html
 
 from ingestion.errors import PermanentError
 from ingestion.urls import canonical_url
@@ -165,6 +167,28 @@ def _date(value: str | None) -> datetime.date | None:
         return None
 
 
+def _metadata(tree, url: str | None) -> tuple[str, str, datetime.date | None]:
+    """Title, author and publication date, the way trafilatura finds them.
+
+    trafilatura's own `extract_metadata` also works out the site name, categories, tags,
+    licence and the URL's registered domain, none of which Standoff keeps; on news pages those
+    cost as much as the main-text extraction itself.
+    """
+    meta = examine_meta(tree)
+    if meta.author and " " not in meta.author:
+        meta.author = None  # a single word is a handle or a site name (trafilatura's rule)
+    try:
+        meta = extract_meta_json(tree, meta)
+    except Exception:  # noqa: BLE001 - trafilatura's JSON-LD parser has bugs of its own
+        pass
+    title = meta.title or extract_title(tree) or ""
+    author = meta.author or extract_author(tree) or ""
+    # Extensive date search scans the whole page; meta tags and the URL are enough here.
+    date = find_date(tree, url=url, extensive_search=False, original_date=True,
+                     max_date=datetime.date.today().isoformat())
+    return line_processing(title) or "", line_processing(author) or "", _date(date)
+
+
 def extract_article(
     content: bytes,
     *,
@@ -185,15 +209,8 @@ def extract_article(
     tree = load_html(html)
     if tree is None:
         raise PermanentError("the HTML could not be parsed at all", code="unparseable")
-    document = trafilatura.bare_extraction(
-        tree,
-        url=url,
-        with_metadata=True,
-        include_comments=False,
-        include_tables=False,
-        # Extensive date search scans the whole page; meta tags and the URL are enough here.
-        date_extraction_params={"extensive_search": False, "original_date": True},
-    )
+    title, author, published = _metadata(tree, url)
+    document = trafilatura.bare_extraction(tree, url=url, include_comments=False, include_tables=False)
     text = (document.text if document else "") or ""
     if len(text.strip()) < min_text_chars:
         raise PermanentError(
@@ -202,10 +219,10 @@ def extract_article(
             code="no_text",
         )
     return Extracted(
-        title=(document.title or "").strip(),
+        title=title.strip(),
         text=text.strip(),
-        author=(document.author or "").strip(),
-        published=_date(document.date),
+        author=author.strip(),
+        published=published,
         language=_language(tree, text),
         canonical_url=_canonical_link(tree, url),
         encoding=encoding,

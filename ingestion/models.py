@@ -1,5 +1,4 @@
 import datetime
-import zlib
 
 from django.db import models
 from django.db.models import Q
@@ -175,8 +174,8 @@ class Article(models.Model):
     cluster = models.ForeignKey(
         StoryCluster, null=True, blank=True, on_delete=models.SET_NULL, related_name="articles"
     )
-    # The fetched page, zlib-compressed, kept between the fetch and extract tasks (they take
-    # ids only) and dropped once extracted.
+    # The fetched page, kept between the fetch and extract tasks (they take ids only) and
+    # dropped once extracted. Not compressed: zlib cost more than writing the bytes.
     raw_html = models.BinaryField(blank=True, default=b"", editable=False)
     http_charset = models.CharField(max_length=40, blank=True)
     # A worker holds the row while working on it; a killed worker's lease simply expires.
@@ -229,7 +228,7 @@ class Article(models.Model):
         return self.status in self.FINAL_STATUSES
 
     def raw_html_bytes(self) -> bytes:
-        return zlib.decompress(bytes(self.raw_html)) if self.raw_html else b""
+        return bytes(self.raw_html)
 
 
 class ArticleFingerprint(models.Model):

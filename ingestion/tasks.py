@@ -10,6 +10,7 @@ import datetime
 import json
 import logging
 import time
+from collections import Counter
 
 from celery import shared_task
 from celery.signals import task_postrun, task_prerun
@@ -34,29 +35,31 @@ _RETRYING = {
 }
 
 
+def _final(task) -> bool:
+    return task.request.retries >= task.max_retries
+
+
+# Article tasks take a batch of ids (settings.INGEST_BATCH_SIZE); a retry resends the whole
+# batch, whose claim skips the articles that already moved on.
 @shared_task(bind=True, queue="network", **_RETRYING)
-def fetch_article_task(self, article_id: int) -> None:
-    """Download one discovered article's page, then queue its extraction."""
-    services.article_fetch(
-        article_id=article_id, final_attempt=self.request.retries >= self.max_retries
-    )
+def fetch_articles_task(self, article_ids: list[int]) -> None:
+    """Download discovered articles' pages, then queue their extraction."""
+    services.articles_fetch(article_ids=article_ids, final_attempt=_final(self), budget=_SOFT_LIMIT)
 
 
 @shared_task(bind=True, queue="cpu", **_RETRYING)
-def extract_article_task(self, article_id: int) -> None:
-    """Extract, dedupe and cluster one fetched article, then run the after-extract hook."""
-    services.article_extract(
-        article_id=article_id, final_attempt=self.request.retries >= self.max_retries
-    )
+def extract_articles_task(self, article_ids: list[int]) -> None:
+    """Extract, dedupe and cluster fetched articles, then queue their annotation."""
+    services.articles_extract(article_ids=article_ids, final_attempt=_final(self))
 
 
 @shared_task(bind=True, queue="cpu", **_RETRYING)
-def annotate_article_task(self, article_id: int) -> None:
-    """Annotate one extracted article with spaCy, attach it to its dispute, propose candidates.
+def annotate_articles_task(self, article_ids: list[int]) -> None:
+    """Annotate extracted articles with spaCy, attach them to disputes, propose candidates.
 
     The pipeline is built once per worker process (ingestion.annotator.get_pipeline).
     """
-    annotator.article_annotate(article_id=article_id, final_attempt=self.request.retries >= self.max_retries)
+    annotator.articles_annotate_step(article_ids=article_ids, final_attempt=_final(self))
 
 
 # Polls do not retry: a failing feed backs off through its own next_poll_at instead.
@@ -80,8 +83,8 @@ def recover_stalled_articles_task(minutes: int = 30) -> None:
     services.articles_recover(older_than=datetime.timedelta(minutes=minutes))
 
 
-# Structured task logs: one JSON line per finished task, with the source, the
-# article, the attempt and where the article ended up.
+# Structured task logs: one JSON line per finished task, with its articles (or source), the
+# attempt, how long it took and where its articles ended up ("extracted": 9, "failed http_404": 1).
 _task_log = logging.getLogger("standoff.tasks")
 
 
@@ -92,17 +95,16 @@ def _task_started(task_id=None, task=None, **kwargs):
 
 @task_postrun.connect
 def _task_finished(task_id=None, task=None, args=None, state=None, **kwargs):
-    if not task.name.startswith("ingestion."):
-        return
+    started = _started.pop(task_id, None)
+    if not task.name.startswith("ingestion.") or not _task_log.isEnabledFor(logging.INFO):
+        return  # the lookup below is a query per task: skip it when nobody reads the log
     record = {"task": task.name.rsplit(".", 1)[-1], "task_id": task_id, "state": state,
               "attempt": task.request.retries + 1 if task.request else 1}
-    started = _started.pop(task_id, None)
     if started is not None:
         record["seconds"] = round(time.monotonic() - started, 3)
-    if args and task.name.endswith("_article_task"):
-        row = Article.objects.filter(pk=args[0]).values("source_id", "status", "failure_code").first()
-        record |= {"article": args[0], **({"source": row["source_id"], "outcome": row["status"],
-                                           "failure": row["failure_code"]} if row else {"outcome": "gone"})}
+    if args and task.name.endswith("_articles_task"):
+        rows = Article.objects.filter(pk__in=args[0]).values_list("status", "failure_code")
+        record |= {"articles": args[0], "outcomes": dict(Counter(f"{s} {f}".strip() for s, f in rows))}
     elif args and task.name.endswith("_source_task"):
         record["source"] = args[0]
     _task_log.info(json.dumps(record))

@@ -3,7 +3,7 @@ import zlib
 import pytest
 
 from ingestion.models import Article, ArticleFingerprint, StoryCluster
-from ingestion.services import article_extract
+from ingestion.services import articles_extract
 from tests.factories import ArticleFactory
 from tests.ingestion.conftest import STORY, news_page, paragraphs
 
@@ -19,20 +19,25 @@ WIRE = (
 )
 
 
+def extract_one(article_id: int, **options) -> bool:
+    """Extract a batch of one; True when the article reached EXTRACTED."""
+    return article_id in articles_extract(article_ids=[article_id], **options).done
+
+
 def fetched(html: bytes | str, *, url: str = "", charset: str = "utf-8", **kwargs) -> Article:
     if isinstance(html, str):
         html = html.encode("utf-8")
     url = url or f"https://news.example/{zlib.crc32(html)}"
     return ArticleFactory(
-        url=url, canonical_url=url, text="", status=Article.Status.FETCHED,
-        raw_html=zlib.compress(html), http_charset=charset, **kwargs,
+        url=url, canonical_url=url, final_url=url, text="", status=Article.Status.FETCHED,
+        raw_html=html, http_charset=charset, **kwargs,
     )
 
 
 def test_it_extracts_and_frees_the_stored_page():
     head = '<meta name="author" content="Jane Reporter"><link rel="canonical" href="https://news.example/c/1">'
     article = fetched(news_page("Ministry orders removal", paragraphs(STORY), head=head))
-    assert article_extract(article_id=article.pk) is True
+    assert extract_one(article.pk) is True
     article.refresh_from_db()
     assert article.status == Article.Status.EXTRACTED
     assert article.title == "Ministry orders removal"
@@ -42,7 +47,7 @@ def test_it_extracts_and_frees_the_stored_page():
     assert len(article.content_hash) == 64
     assert article.raw_html == b""
     assert ArticleFingerprint.objects.filter(article=article).exists()
-    assert article_extract(article_id=article.pk) is False  # idempotent
+    assert extract_one(article.pk) is False  # idempotent
 
 
 @pytest.mark.parametrize(
@@ -56,7 +61,7 @@ def test_it_extracts_and_frees_the_stored_page():
 )
 def test_bad_pages_fail_with_a_readable_reason(html, code, reason):
     article = fetched(html)
-    article_extract(article_id=article.pk)
+    extract_one(article.pk)
     article.refresh_from_db()
     assert article.status == Article.Status.FAILED
     assert article.failure_code == code
@@ -66,7 +71,7 @@ def test_bad_pages_fail_with_a_readable_reason(html, code, reason):
 def test_a_cp1252_page_with_a_wrong_header_is_stored_correctly():
     text = "Le ministère a dit «non» — c’est la “dernière” étape. " * 8
     article = fetched(news_page("Ordre", paragraphs(text), lang="fr").encode("cp1252"), charset="utf-8")
-    article_extract(article_id=article.pk)
+    extract_one(article.pk)
     article.refresh_from_db()
     assert "c’est la “dernière” étape" in article.text
 
@@ -75,8 +80,8 @@ def test_the_same_text_at_another_url_is_stored_once():
     html = news_page("Order", paragraphs(STORY))
     first = fetched(html, url="https://a.example/1")
     second = fetched(html, url="https://b.example/1")
-    article_extract(article_id=first.pk)
-    article_extract(article_id=second.pk)
+    extract_one(first.pk)
+    extract_one(second.pk)
     second.refresh_from_db()
     assert second.status == Article.Status.SKIPPED
     assert second.duplicate_of_id == first.pk
@@ -91,7 +96,7 @@ def test_a_rel_canonical_naming_a_stored_article_makes_a_duplicate():
                               status=Article.Status.EXTRACTED)
     head = '<link rel="canonical" href="https://a.example/story?utm_source=amp">'
     amp = fetched(news_page("Order", paragraphs(STORY), head=head), url="https://a.example/amp/story")
-    article_extract(article_id=amp.pk)
+    extract_one(amp.pk)
     amp.refresh_from_db()
     assert (amp.status, amp.duplicate_of_id) == (Article.Status.SKIPPED, original.pk)
 
@@ -102,7 +107,7 @@ def test_a_rel_canonical_naming_an_article_without_text_keeps_this_copy():
                    status=Article.Status.FAILED, failure_reason="HTTP 404")
     head = '<link rel="canonical" href="https://a.example/story">'
     amp = fetched(news_page("Order", paragraphs(STORY), head=head), url="https://a.example/amp/story")
-    assert article_extract(article_id=amp.pk) is True
+    assert extract_one(amp.pk) is True
     amp.refresh_from_db()
     assert amp.status == Article.Status.EXTRACTED
     assert amp.canonical_url == "https://a.example/amp/story"
@@ -115,7 +120,7 @@ def test_wire_copies_join_one_story_cluster_and_others_do_not():
                      url="https://b.example/y")
     other = fetched(news_page("Unrelated", paragraphs(STORY)), url="https://c.example/z")
     for article in (copy_a, other, copy_b):
-        article_extract(article_id=article.pk)
+        extract_one(article.pk)
     copy_a.refresh_from_db(), copy_b.refresh_from_db(), other.refresh_from_db()
     assert copy_a.cluster_id is not None
     assert copy_a.cluster_id == copy_b.cluster_id
@@ -125,19 +130,19 @@ def test_wire_copies_join_one_story_cluster_and_others_do_not():
 
 def test_a_corpus_record_is_extracted_from_its_own_text():
     article = ArticleFactory(text=WIRE, status=Article.Status.FETCHED, canonical_url="")
-    assert article_extract(article_id=article.pk) is True
+    assert extract_one(article.pk) is True
     article.refresh_from_db()
     assert article.status == Article.Status.EXTRACTED and article.text == WIRE
 
 
 def test_extraction_queues_annotation_on_commit(django_capture_on_commit_callbacks, monkeypatch):
-    from ingestion.tasks import annotate_article_task
+    from ingestion.tasks import annotate_articles_task
 
     sent = []
     # The broker is the network edge here: record what would be published.
-    monkeypatch.setattr(annotate_article_task, "delay", lambda *args: sent.append(args))
+    monkeypatch.setattr(annotate_articles_task, "delay", lambda *args: sent.append(args))
     article = ArticleFactory(text=WIRE, status=Article.Status.FETCHED, canonical_url="")
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        article_extract(article_id=article.pk)
+        extract_one(article.pk)
     assert len(callbacks) == 1
-    assert sent == [(article.pk,)]
+    assert sent == [([article.pk],)]

@@ -5,11 +5,16 @@ from django.utils import timezone
 
 from ingestion.errors import TransientError
 from ingestion.models import Article, ArticleEvent
-from ingestion.services import Busy, article_fetch
+from ingestion.services import Busy, articles_fetch
 from tests.factories import ArticleFactory
 from tests.ingestion.conftest import STORY, news_page, paragraphs
 
 pytestmark = pytest.mark.django_db
+
+
+def fetch_one(article_id: int, **options) -> bool:
+    """Fetch a batch of one; True when the article moved on to FETCHED."""
+    return article_id in articles_fetch(article_ids=[article_id], **options).done
 
 
 def discovered(url: str) -> Article:
@@ -22,31 +27,31 @@ def test_it_fetches_stores_the_page_and_queues_extraction(
     html = news_page("Order", paragraphs(STORY))
     article = discovered(http_server.add("/a", html))
     with django_capture_on_commit_callbacks() as callbacks:
-        assert article_fetch(article_id=article.pk) is True
+        assert fetch_one(article.pk) is True
     article.refresh_from_db()
     assert article.status == Article.Status.FETCHED
     assert article.raw_html_bytes() == html.encode()
     assert article.http_charset == "utf-8"
     assert article.attempts == 1
     assert article.lease_token == "" and article.lease_until is None
-    assert len(callbacks) == 1  # extract_article_task.delay_on_commit
+    assert len(callbacks) == 1  # extract_articles_task.delay_on_commit
 
 
 def test_a_second_run_does_nothing(ingest_settings, http_server):
     article = discovered(http_server.add("/a", news_page("Order", paragraphs(STORY))))
-    article_fetch(article_id=article.pk)
-    assert article_fetch(article_id=article.pk) is False
+    fetch_one(article.pk)
+    assert fetch_one(article.pk) is False
     assert len(http_server.hits) == 1
     assert ArticleEvent.objects.filter(article=article, status="fetched").count() == 1
 
 
 def test_a_missing_article_is_ignored(ingest_settings):
-    assert article_fetch(article_id=987654) is False
+    assert fetch_one(987654) is False
 
 
 def test_a_404_fails_permanently_with_a_reason(ingest_settings, http_server):
     article = discovered(http_server.add("/gone", "no", status=404))
-    assert article_fetch(article_id=article.pk) is False
+    assert fetch_one(article.pk) is False
     article.refresh_from_db()
     assert article.status == Article.Status.FAILED
     assert article.failure_code == "http_404"
@@ -55,7 +60,7 @@ def test_a_404_fails_permanently_with_a_reason(ingest_settings, http_server):
 
 def test_a_redirect_to_the_metadata_address_fails_as_unsafe(ingest_settings, http_server):
     article = discovered(http_server.redirect("/r", "http://169.254.169.254/latest/meta-data/"))
-    article_fetch(article_id=article.pk)
+    fetch_one(article.pk)
     article.refresh_from_db()
     assert (article.status, article.failure_code) == (Article.Status.FAILED, "unsafe_url")
     assert "169.254.169.254" in article.failure_reason
@@ -64,7 +69,7 @@ def test_a_redirect_to_the_metadata_address_fails_as_unsafe(ingest_settings, htt
 def test_a_redirect_to_127_0_0_1_on_another_port_fails_as_unsafe(ingest_settings, http_server):
     # Only the test server's port is allowed; any other loopback service is refused.
     article = discovered(http_server.redirect("/r", "http://127.0.0.1:9/admin"))
-    article_fetch(article_id=article.pk)
+    fetch_one(article.pk)
     article.refresh_from_db()
     assert (article.status, article.failure_code) == (Article.Status.FAILED, "unsafe_url")
 
@@ -72,7 +77,7 @@ def test_a_redirect_to_127_0_0_1_on_another_port_fails_as_unsafe(ingest_settings
 def test_a_redirect_loop_fails_with_a_reason(ingest_settings, http_server):
     http_server.redirect("/a", "/b")
     article = discovered(http_server.redirect("/b", "/a"))
-    article_fetch(article_id=article.pk)
+    fetch_one(article.pk)
     article.refresh_from_db()
     assert article.failure_code == "redirect_loop"
     assert "redirect loop" in article.failure_reason
@@ -80,7 +85,7 @@ def test_a_redirect_loop_fails_with_a_reason(ingest_settings, http_server):
 
 def test_a_response_far_larger_than_the_limit_fails(ingest_settings, http_server):
     article = discovered(http_server.add("/big", b"<p>x</p>" * (300 * 1024)))  # 2.4 MB > 1 MiB
-    article_fetch(article_id=article.pk)
+    fetch_one(article.pk)
     article.refresh_from_db()
     assert (article.status, article.failure_code) == (Article.Status.FAILED, "too_large")
     assert article.raw_html == b""
@@ -89,7 +94,7 @@ def test_a_response_far_larger_than_the_limit_fails(ingest_settings, http_server
 def test_a_transient_error_is_recorded_released_and_raised(ingest_settings, http_server):
     article = discovered(http_server.add("/busy", "later", status=503))
     with pytest.raises(TransientError):
-        article_fetch(article_id=article.pk)
+        fetch_one(article.pk)
     article.refresh_from_db()
     assert article.status == Article.Status.DISCOVERED
     assert article.failure_code == "http_503"
@@ -99,7 +104,7 @@ def test_a_transient_error_is_recorded_released_and_raised(ingest_settings, http
 
 def test_the_final_attempt_records_a_failure_instead_of_raising(ingest_settings, http_server):
     article = discovered(http_server.add("/busy", "later", status=503))
-    assert article_fetch(article_id=article.pk, final_attempt=True) is False
+    assert fetch_one(article.pk, final_attempt=True) is False
     article.refresh_from_db()
     assert article.status == Article.Status.FAILED
     assert article.failure_reason.startswith("gave up after 1 attempts: HTTP 503")
@@ -111,7 +116,7 @@ def test_a_row_leased_by_another_worker_is_busy(ingest_settings, http_server):
         lease_until=timezone.now() + datetime.timedelta(minutes=5), lease_token="other"
     )
     with pytest.raises(Busy):
-        article_fetch(article_id=article.pk)
+        fetch_one(article.pk)
     assert http_server.hits == []
 
 
@@ -120,7 +125,7 @@ def test_an_expired_lease_of_a_killed_worker_is_taken_over(ingest_settings, http
     Article.objects.filter(pk=article.pk).update(
         lease_until=timezone.now() - datetime.timedelta(seconds=1), lease_token="dead", attempts=1
     )
-    assert article_fetch(article_id=article.pk) is True
+    assert fetch_one(article.pk) is True
     article.refresh_from_db()
     assert article.attempts == 2
 
@@ -130,7 +135,7 @@ def test_a_worker_that_lost_its_lease_cannot_finish(ingest_settings, http_server
     from ingestion import services
 
     article = discovered(http_server.add("/a", news_page("Order", paragraphs(STORY))))
-    claimed, token = services._claim(article.pk, Article.Status.DISCOVERED)
+    batch = services._claim([article.pk], Article.Status.DISCOVERED)
     Article.objects.filter(pk=article.pk).update(lease_token="newer-worker")
-    assert services._finish(claimed, token, from_status="discovered", status="fetched") is False
+    assert services._finish(batch.articles[0], batch.token, from_status="discovered", status="fetched") is False
     assert Article.objects.get(pk=article.pk).status == Article.Status.DISCOVERED

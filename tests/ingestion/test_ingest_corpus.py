@@ -77,7 +77,7 @@ def test_queued_mode_hands_articles_to_the_extract_task(tmp_path, django_capture
     path = write_jsonl(tmp_path / "c.jsonl", [record(1), record(2)])
     with django_capture_on_commit_callbacks() as callbacks:
         output = run_command(str(path))
-    assert len(callbacks) == 2  # extract_article_task.delay_on_commit per new article
+    assert len(callbacks) == 1  # one extract_articles_task for the batch of two new articles
     assert set(Article.objects.values_list("status", flat=True)) == {"fetched"}
     assert "queued:     2" in output
 

@@ -32,7 +32,8 @@ def test_it_discovers_entries_and_queues_their_fetch(
         "https://news.example/1", "https://news.example/2",
     ]
     assert set(Article.objects.values_list("status", flat=True)) == {"discovered"}
-    assert len(callbacks) == 2
+    [queued] = callbacks  # one fetch batch for both
+    assert sorted(queued.args[0]) == sorted(Article.objects.values_list("pk", flat=True))
     source.refresh_from_db()
     assert source.last_success_at and source.consecutive_failures == 0
     assert source.next_poll_at > timezone.now() + datetime.timedelta(minutes=59)

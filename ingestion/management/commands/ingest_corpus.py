@@ -50,6 +50,7 @@ class Command(BaseCommand):
         with file.open("rb") as handle:
             total = sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b""))
         status = IngestRun.Status.FAILED
+        sent = 0  # new_ids[:sent] are extracted (--sync) or queued
         try:
             # Streamed, not read whole: a corpus may be larger than memory.
             limit = settings.INGEST_MAX_RECORD_BYTES
@@ -62,7 +63,10 @@ class Command(BaseCommand):
                         outcomes["rejected"] += 1
                         problems[f"line {number}"] = f"record longer than {limit:,} bytes"
                     elif raw.strip():
-                        self._line(number, raw, source, run, sync, outcomes, problems, new_ids)
+                        self._line(number, raw, source, run, outcomes, problems, new_ids)
+                    if len(new_ids) - sent >= settings.INGEST_BATCH_SIZE:
+                        sent = self._extract(new_ids, sent, sync)
+            sent = self._extract(new_ids, sent, sync)
             status = IngestRun.Status.FINISHED
         finally:
             # Even when interrupted, the run stops showing as in progress and keeps its counts.
@@ -75,7 +79,19 @@ class Command(BaseCommand):
             self._wait(new_ids, no_progress)
         self._summary(file, outcomes, problems, new_ids, finished=sync or wait)
 
-    def _line(self, number, raw, source, run, sync, outcomes, problems, new_ids) -> None:
+    @staticmethod
+    def _extract(new_ids: list[int], sent: int, sync: bool) -> int:
+        """Extract the records stored since the last batch, here or on the workers."""
+        batch = new_ids[sent:]
+        if batch and sync:
+            services.articles_extract(article_ids=batch, inline_hooks=True)
+        elif batch:
+            from ingestion.tasks import extract_articles_task
+
+            extract_articles_task.delay_on_commit(batch)
+        return len(new_ids)
+
+    def _line(self, number, raw, source, run, outcomes, problems, new_ids) -> None:
         """Import one line; a broken one is recorded with its number and skipped."""
         try:
             decoded = json.loads(raw.decode("utf-8"))
@@ -94,12 +110,6 @@ class Command(BaseCommand):
         if outcome.outcome != "new":
             return
         new_ids.append(outcome.article_id)
-        if sync:
-            services.article_extract(article_id=outcome.article_id, inline_hooks=True)
-        else:
-            from ingestion.tasks import extract_article_task
-
-            extract_article_task.delay_on_commit(outcome.article_id)
 
     def _wait(self, ids: list[int], no_progress: bool) -> None:
         with tqdm(total=len(ids), desc="workers", unit="article", disable=no_progress, file=self.stderr._out) as bar:
