@@ -153,3 +153,23 @@ def test_evaluate_annotations_scores_and_writes_nothing(tmp_path, capsys):
     assert predictions[0]["countries"] == ["IN"]
     assert {"dispute_key", "duplicate_group", "event_date", "legal_basis"} <= set(predictions[0])
     assert (Actor.objects.count(), Dispute.objects.count(), ArticleAnnotation.objects.count()) == before
+
+
+def test_the_annotate_step_takes_a_batch_and_fails_only_the_article_at_fault(india_actors, monkeypatch):
+    good = _article(INDIA_TWITTER)
+    other = _article(FOOTBALL)
+    broken = _article(FOLLOW_UP)
+    real = annotator.annotate_texts
+
+    def spacy_chokes_on_the_follow_up(nlp, items):
+        if any(text == FOLLOW_UP for _, text, _ in items):
+            raise ValueError("a text spaCy cannot take")
+        return real(nlp, items)
+
+    monkeypatch.setattr(annotator, "annotate_texts", spacy_chokes_on_the_follow_up)
+    done = annotator.articles_annotate_step(article_ids=[good.pk, broken.pk, other.pk, 987654])
+    assert sorted(done) == [good.pk, other.pk]
+    statuses = {a.pk: (a.status, a.failure_code) for a in type(good).objects.all()}
+    assert statuses == {good.pk: ("annotated", ""), other.pk: ("annotated", ""),
+                        broken.pk: ("failed", "annotation")}
+    assert "a text spaCy cannot take" in type(good).objects.get(pk=broken.pk).failure_reason

@@ -2,7 +2,7 @@ import zlib
 
 import pytest
 
-from ingestion.models import Article, ArticleFingerprint, StoryCluster
+from ingestion.models import Article, ArticleEvent, ArticleFingerprint, StoryCluster
 from ingestion.services import articles_extract
 from tests.factories import ArticleFactory
 from tests.ingestion.conftest import STORY, news_page, paragraphs
@@ -146,3 +146,28 @@ def test_extraction_queues_annotation_on_commit(django_capture_on_commit_callbac
         extract_one(article.pk)
     assert len(callbacks) == 1
     assert sent == [([article.pk],)]
+
+
+def test_copies_inside_one_batch_are_stored_once_and_clustered():
+    # One batch may hold an exact copy and a wire copy of the same story: the batch must see
+    # its own articles as a worker sees the ones stored before.
+    html = news_page("Freedonia orders Chatter", f"<p>{WIRE}</p>")
+    first = fetched(html, url="https://a.example/x")
+    exact = fetched(html, url="https://b.example/x")
+    edited = WIRE.replace("was reviewing", "is reviewing").replace("on Tuesday", "")
+    wire = fetched(news_page("Chatter told to suspend accounts", f"<p>(Wire) — {edited}</p>"),
+                   url="https://c.example/y")
+    batch = articles_extract(article_ids=[first.pk, exact.pk, wire.pk])
+    assert sorted(batch.done) == [first.pk, wire.pk]
+    exact.refresh_from_db(), first.refresh_from_db(), wire.refresh_from_db()
+    assert (exact.status, exact.duplicate_of_id) == (Article.Status.SKIPPED, first.pk)
+    assert first.cluster_id is not None and first.cluster_id == wire.cluster_id
+    assert ArticleEvent.objects.filter(status="extracted").count() == 2
+
+
+def test_a_bad_page_fails_alone_and_its_batch_goes_on():
+    good = fetched(news_page("Order", paragraphs(STORY)))
+    bad = fetched(b"\x89PNG\r\n\x1a\n\x00\x00" + bytes(range(256)) * 10)
+    batch = articles_extract(article_ids=[bad.pk, good.pk])
+    assert batch.done == [good.pk]
+    assert Article.objects.get(pk=bad.pk).failure_code == "binary_content"

@@ -139,3 +139,41 @@ def test_a_worker_that_lost_its_lease_cannot_finish(ingest_settings, http_server
     Article.objects.filter(pk=article.pk).update(lease_token="newer-worker")
     assert services._finish(batch.articles[0], batch.token, from_status="discovered", status="fetched") is False
     assert Article.objects.get(pk=article.pk).status == Article.Status.DISCOVERED
+
+
+def test_a_batch_stores_what_it_fetched_and_raises_for_the_rest(
+    ingest_settings, http_server, django_capture_on_commit_callbacks
+):
+    ok = discovered(http_server.add("/ok", news_page("Order", paragraphs(STORY))))
+    gone = discovered(http_server.add("/gone", "no", status=404))
+    busy = discovered(http_server.add("/busy", "later", status=503))
+    ids = [ok.pk, gone.pk, busy.pk]
+    with django_capture_on_commit_callbacks() as callbacks, pytest.raises(TransientError):
+        articles_fetch(article_ids=ids)
+    statuses = dict(Article.objects.values_list("pk", "status"))
+    assert statuses == {ok.pk: "fetched", gone.pk: "failed", busy.pk: "discovered"}
+    assert [c.args for c in callbacks] == [([ok.pk],)]  # one extraction batch, for the page it got
+
+    # The retry resends the whole batch; only the article that is still due is requested.
+    http_server.add("/busy", news_page("Later", paragraphs(STORY)))
+    hits = len(http_server.hits)
+    assert articles_fetch(article_ids=ids).done == [busy.pk]
+    assert [hit.path for hit in http_server.hits[hits:]] == ["/busy"]
+
+
+def test_a_batch_out_of_time_hands_the_rest_back_unattempted(
+    ingest_settings, http_server, django_capture_on_commit_callbacks
+):
+    first, second, third = (discovered(http_server.add(f"/{n}", news_page("Order", paragraphs(STORY))))
+                            for n in range(3))
+    with django_capture_on_commit_callbacks() as callbacks:
+        batch = articles_fetch(article_ids=[first.pk, second.pk, third.pk], budget=0)
+    assert batch.done == [first.pk] and batch.later == [second.pk, third.pk]
+    assert len(http_server.hits) == 1
+    rest = Article.objects.filter(pk__in=batch.later)
+    assert {(a.status, a.attempts, a.lease_token) for a in rest} == {("discovered", 0, "")}
+    from ingestion.tasks import extract_articles_task, fetch_articles_task
+
+    assert [(c.func.__self__.name, c.args) for c in callbacks] == [
+        (extract_articles_task.name, ([first.pk],)), (fetch_articles_task.name, ([second.pk, third.pk],)),
+    ]
