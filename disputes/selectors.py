@@ -13,7 +13,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Case, Count, DecimalField, Exists, F, Min, OuterRef, Prefetch, Q, Sum, When
+from django.db.models import (
+    Case, Count, DecimalField, Exists, F, Min, OuterRef, Prefetch, Q, Sum, When, prefetch_related_objects,
+)
 
 from . import charts
 from .dbfunctions import DaysBetween, Year
@@ -612,30 +614,24 @@ def compare_matrix() -> dict:
 
 
 def attach_hits(kind: str, hits: list) -> list:
-    """Load the rows behind search hits (2 queries): disputes with their
-    platforms, articles with the confirmed disputes they are evidence for."""
-    from ingestion.models import Article
-
-    ids = [hit.pk for hit in hits]
-    if not ids:
+    """Add to search hits what the page shows beside their rows (1 query):
+    disputes' targeted platforms, the confirmed disputes articles are evidence for."""
+    if not hits:
         return hits
     if kind == "dispute":
-        objects = Dispute.objects.confirmed().filter(pk__in=ids).prefetch_related(targets_prefetch()).in_bulk()
-    else:
-        objects = Article.objects.filter(pk__in=ids).in_bulk()
-        cited = defaultdict(dict)
-        for article_id, dispute in (
-            (e.article_id, e.dispute)
-            for e in Evidence.objects.filter(article_id__in=ids, dispute__review_state=CONFIRMED).select_related(
-                "dispute"
-            )
-        ):
-            cited[article_id][dispute.pk] = dispute
-        for hit in hits:
-            hit.disputes = list(cited[hit.pk].values())
+        prefetch_related_objects([hit.obj for hit in hits], targets_prefetch())
+        return hits
+    cited = defaultdict(dict)
+    evidence = (
+        Evidence.objects.filter(article_id__in=[hit.pk for hit in hits], dispute__review_state=CONFIRMED)
+        .select_related("dispute")
+        .only("article_id", "published", "dispute__title", "dispute__slug")
+    )
+    for item in evidence:
+        cited[item.article_id][item.dispute_id] = item.dispute
     for hit in hits:
-        hit.obj = objects.get(hit.pk)
-    return [hit for hit in hits if hit.obj is not None]
+        hit.disputes = list(cited[hit.pk].values())
+    return hits
 
 
 # Platforms' own figures (transparency reports) -----------------------------------

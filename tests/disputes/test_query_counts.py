@@ -21,7 +21,7 @@ PAGES = {
     "/platforms/twitter/": 9,
     "/actors/meity/": 7,
     "/compare/": 3,
-    "/search/?q=withhold": 8,
+    "/search/?q=withhold": 4,  # per kind: hits with their rows and total, then platforms or citing disputes
     "/api/disputes/": 3,
     "/api/disputes/india-orders-0/": 7,
     "/api/demands/": 3,
