@@ -464,6 +464,11 @@ def _outcomes_by(outcomes, key: str, label_of, title: str, slug: str) -> charts.
     )
 
 
+COUNTRY_PAGE_KEYS = (
+    "statuses", "dispute_count", "demand_chart", "outcome_chart", "delay_chart", "government", "figures",
+)
+
+
 def country_overview(code: str) -> dict:
     demands = Demand.objects.filter(review_state=CONFIRMED, dispute__review_state=CONFIRMED, dispute__country=code)
     # The platform that acted: the outcome's own actor when it is a platform,
