@@ -1084,3 +1084,58 @@ class ApiToken(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.prefix}…)"
+
+
+# Rollups ------------------------------------------------------------------------------
+
+
+class RollupMetric(models.TextChoices):
+    STATUS = "status"  # key: dispute status
+    DEMANDS = "demands"  # key: year ("" undated), sub: demand type
+    OUTCOMES = "outcomes"  # key: "outcome actor id:answered demand's made_to id", sub: outcome kind
+    DELAY = "delay"  # key: index of the delay bucket from demand to first outcome
+    GOVERNMENT = "government"  # key: id of a demanding actor
+
+
+class DisputeRollup(models.Model):
+    """What one confirmed dispute adds to its country's figures (see disputes/rollups.py).
+
+    Kept so that a change to a dispute or its facts updates CountryRollup by
+    difference; `dispute_id` is no foreign key, so that the rows outlive a
+    deleted dispute until its contribution has been subtracted."""
+
+    dispute_id = models.IntegerField()
+    country = models.CharField(max_length=2)
+    metric = models.CharField(max_length=12, choices=RollupMetric.choices)
+    key = models.CharField(max_length=40, blank=True)
+    sub = models.CharField(max_length=40, blank=True)
+    n = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [
+            # Refreshing one dispute: its previous contribution.
+            models.Index(fields=["dispute_id"], name="disputerollup_dispute_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.dispute_id} {self.metric} {self.key} {self.sub}: {self.n}"
+
+
+class CountryRollup(models.Model):
+    """Confirmed figures of a country's page, summed over its disputes: read in
+    one query instead of grouping tens of thousands of facts."""
+
+    country = models.CharField(max_length=2)
+    metric = models.CharField(max_length=12, choices=RollupMetric.choices)
+    key = models.CharField(max_length=40, blank=True)
+    sub = models.CharField(max_length=40, blank=True)
+    n = models.IntegerField()
+
+    class Meta:
+        constraints = [
+            # Also the index of the country page, which reads one country's rows.
+            models.UniqueConstraint(fields=["country", "metric", "key", "sub"], name="countryrollup_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.country} {self.metric} {self.key} {self.sub}: {self.n}"

@@ -70,15 +70,23 @@ def _sqlite_statements(fts: str, table: str, columns: tuple[str, ...]) -> list[s
     new = ", ".join(f"new.{c}" for c in columns)
     old = ", ".join(f"old.{c}" for c in columns)
     return [
-        f"CREATE VIRTUAL TABLE IF NOT EXISTS {fts} USING fts5({cols}, content='{table}', "
-        f"content_rowid='id', tokenize='porter unicode61 remove_diacritics 2')",
-        f"CREATE TRIGGER IF NOT EXISTS {fts}_ai AFTER INSERT ON {table} BEGIN "
-        f"INSERT INTO {fts}(rowid, {cols}) VALUES (new.id, {new}); END",
-        f"CREATE TRIGGER IF NOT EXISTS {fts}_ad AFTER DELETE ON {table} BEGIN "
-        f"INSERT INTO {fts}({fts}, rowid, {cols}) VALUES ('delete', old.id, {old}); END",
-        f"CREATE TRIGGER IF NOT EXISTS {fts}_au AFTER UPDATE ON {table} BEGIN "
-        f"INSERT INTO {fts}({fts}, rowid, {cols}) VALUES ('delete', old.id, {old}); "
-        f"INSERT INTO {fts}(rowid, {cols}) VALUES (new.id, {new}); END",
+        (
+            f"CREATE VIRTUAL TABLE IF NOT EXISTS {fts} USING fts5({cols}, content='{table}', "
+            f"content_rowid='id', tokenize='porter unicode61 remove_diacritics 2')"
+        ),
+        (
+            f"CREATE TRIGGER IF NOT EXISTS {fts}_ai AFTER INSERT ON {table} BEGIN "
+            f"INSERT INTO {fts}(rowid, {cols}) VALUES (new.id, {new}); END"
+        ),
+        (
+            f"CREATE TRIGGER IF NOT EXISTS {fts}_ad AFTER DELETE ON {table} BEGIN "
+            f"INSERT INTO {fts}({fts}, rowid, {cols}) VALUES ('delete', old.id, {old}); END"
+        ),
+        (
+            f"CREATE TRIGGER IF NOT EXISTS {fts}_au AFTER UPDATE ON {table} BEGIN "
+            f"INSERT INTO {fts}({fts}, rowid, {cols}) VALUES ('delete', old.id, {old}); "
+            f"INSERT INTO {fts}(rowid, {cols}) VALUES (new.id, {new}); END"
+        ),
     ]
 
 
@@ -118,11 +126,15 @@ def _postgres_statements(cursor, table: str, body: str, index: str) -> list[str]
     # later migrations from altering the title or body columns.
     statements = [
         f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS search_vector tsvector",
-        f"CREATE OR REPLACE FUNCTION {table}_search_vector() RETURNS trigger LANGUAGE plpgsql AS $$ "
-        f"BEGIN NEW.search_vector := {_vector('NEW.', body)}; RETURN NEW; END $$",
+        (
+            f"CREATE OR REPLACE FUNCTION {table}_search_vector() RETURNS trigger LANGUAGE plpgsql AS $$ "
+            f"BEGIN NEW.search_vector := {_vector('NEW.', body)}; RETURN NEW; END $$"
+        ),
         f"DROP TRIGGER IF EXISTS {table}_search_vector ON {table}",
-        f"CREATE TRIGGER {table}_search_vector BEFORE INSERT OR UPDATE OF title, {body} ON {table} "
-        f"FOR EACH ROW EXECUTE FUNCTION {table}_search_vector()",
+        (
+            f"CREATE TRIGGER {table}_search_vector BEFORE INSERT OR UPDATE OF title, {body} ON {table} "
+            f"FOR EACH ROW EXECUTE FUNCTION {table}_search_vector()"
+        ),
     ]
     if backfill:
         statements.append(f"UPDATE {table} SET search_vector = {_vector('', body)}")

@@ -17,7 +17,7 @@ PAGES = {
     "/disputes/": 5,
     "/disputes/?country=IN&platform=twitter&demand_type=withhold_accounts&q=withhold": 5,
     "/disputes/india-orders-0/": 9,
-    "/countries/IN/": 11,  # 3 for the platforms' own figures beside the disputes
+    "/countries/IN/": 8,  # 2 for the rollups, 3 for the platforms' own figures beside the disputes
     "/platforms/twitter/": 9,
     "/actors/meity/": 7,
     "/compare/": 3,
