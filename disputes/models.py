@@ -390,8 +390,9 @@ class DisputeParty(models.Model):
             _in_vocabulary("role", PartyRole, "party_role_valid"),
         ]
         indexes = [
-            # Platform and actor pages: the disputes an actor is party to, by role.
-            models.Index(fields=["actor", "role"], name="party_actor_role_idx"),
+            # Platform and actor pages, and the list's platform filter: the disputes an
+            # actor is party to, by role, read from the index alone.
+            models.Index(fields=["actor", "role", "dispute"], name="party_actor_role_dispute_idx"),
         ]
 
     def __str__(self):
@@ -500,6 +501,8 @@ class Demand(FuzzyDateMixin):
             models.Index(fields=["demand_type", "date"], name="demand_type_date_idx"),
             # Home page: confirmed demands of the last twelve months.
             models.Index(fields=["review_state", "date"], name="demand_state_date_idx"),
+            # Disputes list filtered by demand type: the disputes, read from the index alone.
+            models.Index(fields=["demand_type", "review_state", "dispute"], name="demand_type_dispute_idx"),
         ]
 
     def __str__(self):
@@ -628,6 +631,8 @@ class Outcome(FuzzyDateMixin):
             models.Index(fields=["kind", "date"], name="outcome_kind_date_idx"),
             # Home page and feeds: the latest confirmed outcomes across all disputes.
             models.Index(fields=["review_state", "-date"], name="outcome_latest_idx"),
+            # Disputes list filtered by outcome: the disputes, read from the index alone.
+            models.Index(fields=["kind", "review_state", "dispute"], name="outcome_kind_dispute_idx"),
         ]
 
     def __str__(self):

@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 PAGES = {
     # url: queries
-    "/": 7,
+    "/": 6,
     "/ingestion-health/": 5,
     "/disputes/": 5,
     "/disputes/?country=IN&platform=twitter&demand_type=withhold_accounts&q=withhold": 5,
