@@ -151,10 +151,10 @@ class PageForm(forms.Form):
 
 
 class SearchForm(_Form):
-    q = forms.CharField(label="Search", required=False, max_length=200,
-                        widget=forms.TextInput(attrs={"type": "search"}))
+    q = forms.CharField(label="Search", required=False, max_length=200, widget=FastInput(attrs={"type": "search"}))
     kind = forms.ChoiceField(
-        label="In", required=False, choices=[("", "Disputes and articles"), ("dispute", "Disputes"), ("article", "Articles")]
+        label="In", required=False, choices=[("", "Disputes and articles"), ("dispute", "Disputes"), ("article", "Articles")],
+        widget=FastSelect,
     )
     page = forms.IntegerField(required=False, min_value=1, max_value=10_000)
 
