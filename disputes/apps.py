@@ -27,3 +27,11 @@ class DisputesConfig(AppConfig):
         # Any change to the domain makes cached figures and charts stale.
         for signal in (post_save, post_delete, m2m_changed):
             signal.connect(bump_data_version, dispatch_uid=f"disputes.caching.{signal}")
+
+        from . import rollups
+
+        # Country figures are summed per dispute: a change refreshes its dispute's share.
+        for name in ("Dispute", "Demand", "Outcome", "DisputeParty"):
+            model = self.get_model(name)
+            for signal in (post_save, post_delete):
+                signal.connect(rollups.on_change, sender=model, dispatch_uid=f"disputes.rollups.{name}.{signal}")

@@ -390,8 +390,9 @@ class DisputeParty(models.Model):
             _in_vocabulary("role", PartyRole, "party_role_valid"),
         ]
         indexes = [
-            # Platform and actor pages: the disputes an actor is party to, by role.
-            models.Index(fields=["actor", "role"], name="party_actor_role_idx"),
+            # Platform and actor pages, and the list's platform filter: the disputes an
+            # actor is party to, by role, read from the index alone.
+            models.Index(fields=["actor", "role", "dispute"], name="party_actor_role_dispute_idx"),
         ]
 
     def __str__(self):
@@ -500,6 +501,8 @@ class Demand(FuzzyDateMixin):
             models.Index(fields=["demand_type", "date"], name="demand_type_date_idx"),
             # Home page: confirmed demands of the last twelve months.
             models.Index(fields=["review_state", "date"], name="demand_state_date_idx"),
+            # Disputes list filtered by demand type: the disputes, read from the index alone.
+            models.Index(fields=["demand_type", "review_state", "dispute"], name="demand_type_dispute_idx"),
         ]
 
     def __str__(self):
@@ -628,6 +631,8 @@ class Outcome(FuzzyDateMixin):
             models.Index(fields=["kind", "date"], name="outcome_kind_date_idx"),
             # Home page and feeds: the latest confirmed outcomes across all disputes.
             models.Index(fields=["review_state", "-date"], name="outcome_latest_idx"),
+            # Disputes list filtered by outcome: the disputes, read from the index alone.
+            models.Index(fields=["kind", "review_state", "dispute"], name="outcome_kind_dispute_idx"),
         ]
 
     def __str__(self):
@@ -1084,3 +1089,58 @@ class ApiToken(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.prefix}…)"
+
+
+# Rollups ------------------------------------------------------------------------------
+
+
+class RollupMetric(models.TextChoices):
+    STATUS = "status"  # key: dispute status
+    DEMANDS = "demands"  # key: year ("" undated), sub: demand type
+    OUTCOMES = "outcomes"  # key: "outcome actor id:answered demand's made_to id", sub: outcome kind
+    DELAY = "delay"  # key: index of the delay bucket from demand to first outcome
+    GOVERNMENT = "government"  # key: id of a demanding actor
+
+
+class DisputeRollup(models.Model):
+    """What one confirmed dispute adds to its country's figures (see disputes/rollups.py).
+
+    Kept so that a change to a dispute or its facts updates CountryRollup by
+    difference; `dispute_id` is no foreign key, so that the rows outlive a
+    deleted dispute until its contribution has been subtracted."""
+
+    dispute_id = models.IntegerField()
+    country = models.CharField(max_length=2)
+    metric = models.CharField(max_length=12, choices=RollupMetric.choices)
+    key = models.CharField(max_length=40, blank=True)
+    sub = models.CharField(max_length=40, blank=True)
+    n = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [
+            # Refreshing one dispute: its previous contribution.
+            models.Index(fields=["dispute_id"], name="disputerollup_dispute_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.dispute_id} {self.metric} {self.key} {self.sub}: {self.n}"
+
+
+class CountryRollup(models.Model):
+    """Confirmed figures of a country's page, summed over its disputes: read in
+    one query instead of grouping tens of thousands of facts."""
+
+    country = models.CharField(max_length=2)
+    metric = models.CharField(max_length=12, choices=RollupMetric.choices)
+    key = models.CharField(max_length=40, blank=True)
+    sub = models.CharField(max_length=40, blank=True)
+    n = models.IntegerField()
+
+    class Meta:
+        constraints = [
+            # Also the index of the country page, which reads one country's rows.
+            models.UniqueConstraint(fields=["country", "metric", "key", "sub"], name="countryrollup_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.country} {self.metric} {self.key} {self.sub}: {self.n}"

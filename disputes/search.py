@@ -1,10 +1,11 @@
 """Full-text search over disputes and articles with each database's own engine.
 
-SQLite uses FTS5 tables kept in sync by triggers; PostgreSQL uses GIN indexes
-on `to_tsvector('english', ...)`. Both stem English words (FTS5's porter
-tokenizer, PostgreSQL's english configuration), match every word of the query,
-rank by relevance and return the same `Hit`s, so the pages do not care which
-database answers.
+SQLite uses FTS5 tables kept in sync by triggers; PostgreSQL a stored
+`search_vector` column, kept by a trigger and GIN-indexed, so that neither
+matching nor ranking parses text per row. Both stem English words (FTS5's
+porter tokenizer, PostgreSQL's english configuration), match every word of the
+query, rank by relevance and return the same `Hit`s, so the pages do not care
+which database answers.
 """
 
 import re
@@ -18,8 +19,20 @@ from django.utils.safestring import SafeString, mark_safe
 MARK_START, MARK_END = "\ue000", "\ue001"
 MAX_TERMS = 12
 
-DISPUTE_VECTOR = "to_tsvector('english'::regconfig, coalesce(title, '') || ' ' || coalesce(summary, ''))"
-ARTICLE_VECTOR = "to_tsvector('english'::regconfig, coalesce(title, '') || ' ' || coalesce(text, ''))"
+
+def _vector(row: str, body: str) -> str:
+    """The stored search vector: the title weighted A for ranking, plus title and body."""
+    return (
+        f"setweight(to_tsvector('english'::regconfig, coalesce({row}title, '')), 'A') || "
+        f"to_tsvector('english'::regconfig, coalesce({row}title, '') || ' ' || coalesce({row}{body}, ''))"
+    )
+
+
+_PG_TABLES = {
+    # table: (body column, GIN index)
+    "disputes_dispute": ("summary", "dispute_fts_idx"),
+    "ingestion_article": ("text", "article_fts_idx"),
+}
 
 _SQLITE_TABLES = {
     # fts table: (content table, indexed columns)
@@ -57,15 +70,23 @@ def _sqlite_statements(fts: str, table: str, columns: tuple[str, ...]) -> list[s
     new = ", ".join(f"new.{c}" for c in columns)
     old = ", ".join(f"old.{c}" for c in columns)
     return [
-        f"CREATE VIRTUAL TABLE IF NOT EXISTS {fts} USING fts5({cols}, content='{table}', "
-        f"content_rowid='id', tokenize='porter unicode61 remove_diacritics 2')",
-        f"CREATE TRIGGER IF NOT EXISTS {fts}_ai AFTER INSERT ON {table} BEGIN "
-        f"INSERT INTO {fts}(rowid, {cols}) VALUES (new.id, {new}); END",
-        f"CREATE TRIGGER IF NOT EXISTS {fts}_ad AFTER DELETE ON {table} BEGIN "
-        f"INSERT INTO {fts}({fts}, rowid, {cols}) VALUES ('delete', old.id, {old}); END",
-        f"CREATE TRIGGER IF NOT EXISTS {fts}_au AFTER UPDATE ON {table} BEGIN "
-        f"INSERT INTO {fts}({fts}, rowid, {cols}) VALUES ('delete', old.id, {old}); "
-        f"INSERT INTO {fts}(rowid, {cols}) VALUES (new.id, {new}); END",
+        (
+            f"CREATE VIRTUAL TABLE IF NOT EXISTS {fts} USING fts5({cols}, content='{table}', "
+            f"content_rowid='id', tokenize='porter unicode61 remove_diacritics 2')"
+        ),
+        (
+            f"CREATE TRIGGER IF NOT EXISTS {fts}_ai AFTER INSERT ON {table} BEGIN "
+            f"INSERT INTO {fts}(rowid, {cols}) VALUES (new.id, {new}); END"
+        ),
+        (
+            f"CREATE TRIGGER IF NOT EXISTS {fts}_ad AFTER DELETE ON {table} BEGIN "
+            f"INSERT INTO {fts}({fts}, rowid, {cols}) VALUES ('delete', old.id, {old}); END"
+        ),
+        (
+            f"CREATE TRIGGER IF NOT EXISTS {fts}_au AFTER UPDATE ON {table} BEGIN "
+            f"INSERT INTO {fts}({fts}, rowid, {cols}) VALUES ('delete', old.id, {old}); "
+            f"INSERT INTO {fts}(rowid, {cols}) VALUES (new.id, {new}); END"
+        ),
     ]
 
 
@@ -91,12 +112,34 @@ def ensure_search_index(conn=None) -> None:
                 if not had_triggers:
                     cursor.execute(f"INSERT INTO {fts}({fts}) VALUES ('rebuild')")
         elif conn.vendor == "postgresql":
-            cursor.execute(
-                f"CREATE INDEX IF NOT EXISTS dispute_fts_idx ON disputes_dispute USING gin ({DISPUTE_VECTOR})"
-            )
-            cursor.execute(
-                f"CREATE INDEX IF NOT EXISTS article_fts_idx ON ingestion_article USING gin ({ARTICLE_VECTOR})"
-            )
+            for table, (body, index) in _PG_TABLES.items():
+                for statement in _postgres_statements(cursor, table, body, index):
+                    cursor.execute(statement)
+
+
+def _postgres_statements(cursor, table: str, body: str, index: str) -> list[str]:
+    cursor.execute(
+        "SELECT 1 FROM information_schema.columns WHERE table_name = %s AND column_name = 'search_vector'", [table]
+    )
+    backfill = cursor.fetchone() is None
+    # A trigger rather than a generated column: a generated column would block
+    # later migrations from altering the title or body columns.
+    statements = [
+        f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS search_vector tsvector",
+        (
+            f"CREATE OR REPLACE FUNCTION {table}_search_vector() RETURNS trigger LANGUAGE plpgsql AS $$ "
+            f"BEGIN NEW.search_vector := {_vector('NEW.', body)}; RETURN NEW; END $$"
+        ),
+        f"DROP TRIGGER IF EXISTS {table}_search_vector ON {table}",
+        (
+            f"CREATE TRIGGER {table}_search_vector BEFORE INSERT OR UPDATE OF title, {body} ON {table} "
+            f"FOR EACH ROW EXECUTE FUNCTION {table}_search_vector()"
+        ),
+    ]
+    if backfill:
+        statements.append(f"UPDATE {table} SET search_vector = {_vector('', body)}")
+    statements.append(f"CREATE INDEX IF NOT EXISTS {index} ON {table} USING gin (search_vector)")
+    return statements
 
 
 def drop_search_index(conn=None) -> None:
@@ -108,14 +151,41 @@ def drop_search_index(conn=None) -> None:
                     cursor.execute(f"DROP TRIGGER IF EXISTS {fts}_{suffix}")
                 cursor.execute(f"DROP TABLE IF EXISTS {fts}")
         elif conn.vendor == "postgresql":
-            cursor.execute("DROP INDEX IF EXISTS dispute_fts_idx")
-            cursor.execute("DROP INDEX IF EXISTS article_fts_idx")
+            for table, (_, index) in _PG_TABLES.items():
+                cursor.execute(f"DROP INDEX IF EXISTS {index}")
+                cursor.execute(f"DROP TRIGGER IF EXISTS {table}_search_vector ON {table}")
+                cursor.execute(f"DROP FUNCTION IF EXISTS {table}_search_vector()")
+                cursor.execute(f"ALTER TABLE {table} DROP COLUMN IF EXISTS search_vector")
 
 
 # Queries ------------------------------------------------------------------------------------
 
 # Only confirmed disputes, and only articles whose text was extracted.
 _PUBLIC_ARTICLE_STATES = ("extracted", "annotated")
+# The columns the search page and its export show; the rest stays deferred.
+_COLUMNS = {
+    "dispute": ("title", "slug", "country", "start_date", "start_precision"),
+    "article": ("title", "url", "canonical_url", "outlet", "published"),
+}
+
+
+def _model(kind: str):
+    from ingestion.models import Article
+
+    from .models import Dispute
+
+    return Dispute if kind == "dispute" else Article
+
+
+def _hits(kind: str, sql: str, params: list, count_sql: str, count_params: list) -> tuple[int, list[Hit]]:
+    """Run the query of one page of hits, which carries the total in each row;
+    a page past the last hit has no row to carry it, so count apart then."""
+    rows = list(_model(kind).objects.raw(sql, params))
+    if rows:
+        return rows[0].total, [Hit(kind, row.pk, float(row.rank), row.snippet_raw, obj=row) for row in rows]
+    with connection.cursor() as cursor:
+        cursor.execute(count_sql, count_params)
+        return cursor.fetchone()[0], []
 
 
 def _sqlite_search(kind: str, words: list[str], limit: int, offset: int) -> tuple[int, list[Hit]]:
@@ -126,45 +196,47 @@ def _sqlite_search(kind: str, words: list[str], limit: int, offset: int) -> tupl
         states = ", ".join(f"'{s}'" for s in _PUBLIC_ARTICLE_STATES)
         fts, table, col, where = "ingestion_article_fts", "ingestion_article", 1, f"t.status IN ({states})"
     base = f"FROM {fts} JOIN {table} t ON t.id = {fts}.rowid WHERE {fts} MATCH %s AND {where}"
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT count(*) {base}", [match])
-        total = cursor.fetchone()[0]
-        if not total:
-            return 0, []
-        cursor.execute(
-            f"SELECT t.id, bm25({fts}, 4.0, 1.0), snippet({fts}, {col}, %s, %s, '…', 24) "
-            f"{base} ORDER BY bm25({fts}, 4.0, 1.0) LIMIT %s OFFSET %s",
-            [MARK_START, MARK_END, match, limit, offset],
-        )
-        # bm25 is lower for better matches; flip it so that higher ranks better on both.
-        return total, [Hit(kind, pk, -score, snippet) for pk, score, snippet in cursor.fetchall()]
+    columns = ", ".join(f"t.{c}" for c in _COLUMNS[kind])
+    # bm25 is lower for better matches; negated so that higher ranks better on
+    # both databases. SQLite refuses window functions beside bm25(), so the
+    # total is an uncorrelated subquery, run once.
+    return _hits(
+        kind,
+        f"SELECT t.id, {columns}, -bm25({fts}, 4.0, 1.0) AS rank, "
+        f"snippet({fts}, {col}, %s, %s, '…', 24) AS snippet_raw, (SELECT count(*) {base}) AS total "
+        f"{base} ORDER BY rank DESC, t.id LIMIT %s OFFSET %s",
+        [MARK_START, MARK_END, match, match, limit, offset],
+        f"SELECT count(*) {base}",
+        [match],
+    )
 
 
 def _postgres_search(kind: str, words: list[str], limit: int, offset: int) -> tuple[int, list[Hit]]:
     if kind == "dispute":
-        table, vector, body, where = "disputes_dispute", DISPUTE_VECTOR, "summary", "t.review_state = 'confirmed'"
+        table, body, where = "disputes_dispute", "summary", "t.review_state = 'confirmed'"
     else:
-        table, vector, body, where = "ingestion_article", ARTICLE_VECTOR, "text", "t.status = ANY(%s)"
+        table, body, where = "ingestion_article", "text", "t.status = ANY(%s)"
     where_params = [] if kind == "dispute" else [list(_PUBLIC_ARTICLE_STATES)]
     query = " ".join(words)
-    base = f"FROM {table} t, plainto_tsquery('english', %s) q WHERE {vector} @@ q AND {where}"
+    base = f"FROM {table} t, plainto_tsquery('english', %s) q WHERE t.search_vector @@ q AND {where}"
     options = f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=30, MinWords=12, MaxFragments=1"
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT count(*) {base}", [query, *where_params])
-        total = cursor.fetchone()[0]
-        if not total:
-            return 0, []
-        cursor.execute(
-            f"SELECT id, rank, ts_headline('english', coalesce({body}, ''), q, %s) FROM ("
-            f"SELECT t.id, t.{body}, q, ts_rank(setweight(to_tsvector('english', coalesce(t.title, '')), 'A') "
-            f"|| {vector}, q) AS rank {base} ORDER BY rank DESC, t.id LIMIT %s OFFSET %s) hits ORDER BY rank DESC, id",
-            [options, query, *where_params, limit, offset],
-        )
-        return total, [Hit(kind, pk, float(rank), snippet) for pk, rank, snippet in cursor.fetchall()]
+    columns = ", ".join(_COLUMNS[kind])
+    # Rank and count on the stored vectors; headlines only for the page's rows.
+    return _hits(
+        kind,
+        f"SELECT id, {columns}, rank, total, ts_headline('english', coalesce({body}, ''), q, %s) AS snippet_raw "
+        f"FROM (SELECT t.id, {', '.join(f't.{c}' for c in _COLUMNS[kind])}, t.{body}, q, "
+        f"ts_rank(t.search_vector, q) AS rank, count(*) OVER () AS total {base} "
+        f"ORDER BY rank DESC, t.id LIMIT %s OFFSET %s) hits ORDER BY rank DESC, id",
+        [options, query, *where_params, limit, offset],
+        f"SELECT count(*) {base}",
+        [query, *where_params],
+    )
 
 
 def search(kind: str, query: str, *, limit: int = 20, offset: int = 0) -> tuple[int, list[Hit]]:
-    """(total matches, one page of hits) for "dispute" or "article", best first."""
+    """(total matches, one page of hits) for "dispute" or "article", best
+    first, each hit with its row (the columns the page shows) as `obj`."""
     words = terms(query)
     if not words:
         return 0, []
@@ -180,7 +252,7 @@ def dispute_match_sql(query: str):
     words = terms(query)
     if connection.vendor == "postgresql":
         return RawSQL(
-            f"SELECT id FROM disputes_dispute WHERE {DISPUTE_VECTOR} @@ plainto_tsquery('english', %s)",
+            "SELECT id FROM disputes_dispute WHERE search_vector @@ plainto_tsquery('english', %s)",
             [" ".join(words)],
         )
     match = " ".join('"{}"'.format(w) for w in words)
@@ -194,7 +266,7 @@ def article_match_sql(query: str):
     words = terms(query)
     if connection.vendor == "postgresql":
         return RawSQL(
-            f"SELECT id FROM ingestion_article WHERE {ARTICLE_VECTOR} @@ plainto_tsquery('english', %s)",
+            "SELECT id FROM ingestion_article WHERE search_vector @@ plainto_tsquery('english', %s)",
             [" ".join(words)],
         )
     match = " ".join('"{}"'.format(w) for w in words)

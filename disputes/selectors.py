@@ -13,13 +13,27 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Case, Count, DecimalField, Exists, F, Min, OuterRef, Prefetch, Q, Sum, When
+from django.db.models import (
+    Case,
+    Count,
+    DecimalField,
+    Exists,
+    F,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    Sum,
+    When,
+    prefetch_related_objects,
+)
 
 from . import charts
-from .dbfunctions import DaysBetween, Year
 from .countries import country_name
+from .dbfunctions import DaysBetween, Year
 from .models import (
     Actor,
+    CountryRollup,
     Demand,
     DemandType,
     Dispute,
@@ -159,14 +173,16 @@ class TimelineEntry:
 
 def home_figures(today: datetime.date | None = None) -> dict:
     today = today or datetime.date.today()
-    by_status = dict(
-        Dispute.objects.confirmed().order_by().values_list("status").annotate(n=Count("id")).values_list("status", "n")
-    )
+    # Confirmed disputes per country and status, from the rollups (a few hundred rows).
+    by_status, countries = Counter(), set()
+    for country, status, n in CountryRollup.objects.filter(metric="status").values_list("country", "key", "n"):
+        by_status[status] += n
+        countries.add(country)
     statuses = [(label, by_status.get(value, 0), value) for value, label in DisputeStatus.choices]
     return {
         "disputes": sum(by_status.values()),
         "statuses": statuses,
-        "countries": Dispute.objects.confirmed().order_by().values("country").distinct().count(),
+        "countries": len(countries),
         # Probe each platform actor for one confirmed dispute rather than
         # scanning every party of every dispute.
         "platforms": Actor.objects.platforms()
@@ -408,10 +424,15 @@ def related_disputes(dispute: Dispute, platforms: list[str], limit: int = 6) -> 
 
 
 def _demands_by_year(demands, title: str) -> charts.Chart:
+    return _demands_chart(
+        demands.order_by().annotate(year=Year("date")).values_list("year", "demand_type").annotate(n=Count("id")), title
+    )
+
+
+def _demands_chart(counts, title: str) -> charts.Chart:
+    """Stacked columns per year from (year or None, demand type, n)."""
     data: dict[str, Counter] = defaultdict(Counter)
-    for year, demand_type, n in (
-        demands.order_by().annotate(year=Year("date")).values_list("year", "demand_type").annotate(n=Count("id"))
-    ):
+    for year, demand_type, n in counts:
         data[str(year) if year else "Undated"][demand_type] += n
     years = sorted(data, key=lambda y: (y == "Undated", y))
     return charts.stacked_columns(
@@ -434,15 +455,25 @@ def _delays(demands, title: str) -> charts.Chart:
         .values_list("days", flat=True)
     )
     limits = [limit for limit, _ in DELAY_BUCKETS if limit]
-    counts = Counter(bisect_right(limits, days) for days in rows)
+    return _delay_chart(Counter(bisect_right(limits, days) for days in rows), title)
+
+
+def _delay_chart(counts: Counter, title: str) -> charts.Chart:
+    """Columns per delay bucket from {bucket index: demands}."""
     data = {label: {"answered": counts.get(i, 0)} for i, (_, label) in enumerate(DELAY_BUCKETS)} if counts else {}
     return charts.stacked_columns("delay", title, data, {"answered": "Demands answered"}, unit="demands")
 
 
 def _outcomes_by(outcomes, key: str, label_of, title: str, slug: str) -> charts.Chart:
+    counts = outcomes.order_by().values_list(key, "kind").annotate(n=Count("id"))
+    return _outcomes_chart(counts, key.endswith("country"), label_of, title, slug)
+
+
+def _outcomes_chart(counts, by_country: bool, label_of, title: str, slug: str) -> charts.Chart:
+    """Stacked columns per country or platform from (column, outcome kind, n)."""
     data: dict[str, Counter] = defaultdict(Counter)
     names = {}
-    for column, kind, n in outcomes.order_by().values_list(key, "kind").annotate(n=Count("id")):
+    for column, kind, n in counts:
         if column:
             data[column][outcome_group(kind)] += n
             names[column] = label_of(column)
@@ -455,54 +486,61 @@ def _outcomes_by(outcomes, key: str, label_of, title: str, slug: str) -> charts.
         shown["others"] = dict(rest)
         names["others"] = f"{len(columns) - MAX_COLUMNS} others"
     # Axis labels stay short (country codes); the table and tooltips name them in full.
-    short = {c: (c if key.endswith("country") else names[c]) for c in names}
+    short = {c: (c if by_country else names[c]) for c in names}
     short["others"] = "Others"
     return charts.stacked_columns(
         slug, title, shown, OUTCOME_GROUPS, unit="outcomes", names=names, short_names=short
     )
 
 
+COUNTRY_PAGE_KEYS = (
+    "statuses", "dispute_count", "demand_chart", "outcome_chart", "delay_chart", "government", "figures",
+)
+
+
 def country_overview(code: str) -> dict:
-    demands = Demand.objects.filter(review_state=CONFIRMED, dispute__review_state=CONFIRMED, dispute__country=code)
-    # The platform that acted: the outcome's own actor when it is a platform,
-    # else the platform the answered demand was made to.
-    outcomes = Outcome.objects.filter(
-        review_state=CONFIRMED, dispute__review_state=CONFIRMED, dispute__country=code
-    )
-    platform_outcomes = outcomes.filter(
-        Q(actor__platform__gt="") | Q(actor__isnull=True, demand__made_to__platform__gt="")
-    ).annotate(
-        acting_platform=_acting_platform()
-    )
-    by_status = dict(
-        Dispute.objects.confirmed().for_country(code).order_by().values_list("status").annotate(n=Count("id"))
-    )
-    government = (
-        Actor.objects.filter(
-            party_roles__role=DEMANDING,
-            party_roles__dispute__country=code,
-            party_roles__dispute__review_state=CONFIRMED,
-        )
-        .annotate(dispute_count=Count("party_roles__dispute", distinct=True))
-        .order_by("-dispute_count", "name")
-    )
+    """The country page's figures, read from its rollups (2 queries, see disputes/rollups.py)."""
+    rows = defaultdict(list)
+    for metric, key, sub, n in CountryRollup.objects.filter(country=code).values_list("metric", "key", "sub", "n"):
+        rows[metric].append((key, sub, n))
+    # Outcomes are rolled up by actor ids, so that an actor's platform code is
+    # read now: the platform that acted is the outcome's own actor when it is
+    # a platform, else the platform the answered demand was made to.
+    outcome_keys = [(key.split(":"), kind, n) for key, kind, n in rows["outcomes"]]
+    government_ids = {int(key): n for key, _, n in rows["government"]}
+    actor_ids = {int(pk) for ids, _, _ in outcome_keys for pk in ids if pk} | set(government_ids)
+    actors = Actor.objects.in_bulk(actor_ids)
+
+    def acting_platform(actor_id: str, made_to_id: str) -> str:
+        actor = actors.get(int(actor_id)) if actor_id else None
+        if actor is not None:
+            return actor.platform
+        made_to = actors.get(int(made_to_id)) if made_to_id else None
+        return made_to.platform if made_to else ""
+
+    by_status = {key: n for key, _, n in rows["status"]}
+    government = []
+    for pk, n in government_ids.items():
+        if pk in actors:
+            actors[pk].dispute_count = n
+            government.append(actors[pk])
+    government.sort(key=lambda actor: (-actor.dispute_count, actor.name))
     return {
         "statuses": [(label, by_status.get(value, 0), value) for value, label in DisputeStatus.choices],
         "dispute_count": sum(by_status.values()),
-        "demand_chart": _demands_by_year(demands, f"Demands per year by type, {country_name(code)}"),
-        "outcome_chart": _outcomes_by(
-            platform_outcomes, "acting_platform", lambda p: PLATFORM_LABELS.get(p, p),
-            "Outcomes by platform", "outcomes-by-platform",
+        "demand_chart": _demands_chart(
+            ((int(year) if year else None, demand_type, n) for year, demand_type, n in rows["demands"]),
+            f"Demands per year by type, {country_name(code)}",
         ),
-        "delay_chart": _delays(demands, "Time from demand to first outcome"),
-        "government": list(government),
+        "outcome_chart": _outcomes_chart(
+            ((acting_platform(*ids), kind, n) for ids, kind, n in outcome_keys), False,
+            lambda p: PLATFORM_LABELS.get(p, p), "Outcomes by platform", "outcomes-by-platform",
+        ),
+        "delay_chart": _delay_chart(
+            Counter({int(bucket): n for bucket, _, n in rows["delay"]}), "Time from demand to first outcome"
+        ),
+        "government": government,
     }
-
-
-def _acting_platform():
-    from django.db.models import Case, F, When
-
-    return Case(When(actor__platform__gt="", then=F("actor__platform")), default=F("demand__made_to__platform"))
 
 
 def platform_overview(code: str) -> dict:
@@ -612,30 +650,24 @@ def compare_matrix() -> dict:
 
 
 def attach_hits(kind: str, hits: list) -> list:
-    """Load the rows behind search hits (2 queries): disputes with their
-    platforms, articles with the confirmed disputes they are evidence for."""
-    from ingestion.models import Article
-
-    ids = [hit.pk for hit in hits]
-    if not ids:
+    """Add to search hits what the page shows beside their rows (1 query):
+    disputes' targeted platforms, the confirmed disputes articles are evidence for."""
+    if not hits:
         return hits
     if kind == "dispute":
-        objects = Dispute.objects.confirmed().filter(pk__in=ids).prefetch_related(targets_prefetch()).in_bulk()
-    else:
-        objects = Article.objects.filter(pk__in=ids).in_bulk()
-        cited = defaultdict(dict)
-        for article_id, dispute in (
-            (e.article_id, e.dispute)
-            for e in Evidence.objects.filter(article_id__in=ids, dispute__review_state=CONFIRMED).select_related(
-                "dispute"
-            )
-        ):
-            cited[article_id][dispute.pk] = dispute
-        for hit in hits:
-            hit.disputes = list(cited[hit.pk].values())
+        prefetch_related_objects([hit.obj for hit in hits], targets_prefetch())
+        return hits
+    cited = defaultdict(dict)
+    evidence = (
+        Evidence.objects.filter(article_id__in=[hit.pk for hit in hits], dispute__review_state=CONFIRMED)
+        .select_related("dispute")
+        .only("article_id", "published", "dispute__title", "dispute__slug")
+    )
+    for item in evidence:
+        cited[item.article_id][item.dispute_id] = item.dispute
     for hit in hits:
-        hit.obj = objects.get(hit.pk)
-    return [hit for hit in hits if hit.obj is not None]
+        hit.disputes = list(cited[hit.pk].values())
+    return hits
 
 
 # Platforms' own figures (transparency reports) -----------------------------------

@@ -1,8 +1,10 @@
 """Writes that touch several rows: reviewing, merging."""
 
 from django.db import models, transaction
+from django.db.models import Q
 from simple_history.utils import update_change_reason
 
+from . import rollups
 from .models import (
     Actor,
     ActorAlias,
@@ -91,6 +93,13 @@ def actor_merge(*, source: Actor, target: Actor, user=None) -> Actor:
     for alias in source.aliases.all():
         if alias.name.lower() in target_aliases:
             alias.delete()
+    # Rollups name actors by id; bulk repointing sends no signals.
+    touched = (
+        set(source.party_roles.values_list("dispute_id", flat=True))
+        | set(source.demands_made.values_list("dispute_id", flat=True))
+        | set(source.demands_received.values_list("dispute_id", flat=True))
+        | set(Outcome.objects.filter(Q(actor=source) | Q(demand__made_to=source)).values_list("dispute_id", flat=True))
+    )
     # A child of the target must not become its own parent.
     if target.parent_id == source.pk:
         target.parent = source.parent if source.parent_id != target.pk else None
@@ -101,7 +110,9 @@ def actor_merge(*, source: Actor, target: Actor, user=None) -> Actor:
         ActorAlias.objects.create(actor=target, name=source.name)
     if not target.country:
         target.country = source.country
-    return _merge_finish(source=source, target=target, user=user, redirect=ActorRedirect)
+    merged = _merge_finish(source=source, target=target, user=user, redirect=ActorRedirect)
+    rollups.disputes_refresh(touched)
+    return merged
 
 
 @transaction.atomic

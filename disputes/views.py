@@ -5,7 +5,7 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.utils.functional import cached_property
+from django.utils.functional import SimpleLazyObject, cached_property
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST, require_safe
@@ -59,11 +59,16 @@ def ingestion_health(request):
 
 class _CachedCountPaginator(Paginator):
     """Counting a filtered list is most of its cost; the count is cached per
-    filter and data version like the rows' fragment."""
+    filter and data version like the rows' fragment. `object_list` may be a
+    lazy object: when both count and rows come from the cache, the queryset is
+    never even built."""
 
     def __init__(self, *args, key: str, **kwargs):
         super().__init__(*args, **kwargs)
         self._key = key
+
+    def _check_object_list_is_ordered(self):
+        pass  # every list here is ordered; checking would build a lazy queryset
 
     @cached_property
     def count(self):
@@ -85,7 +90,9 @@ def dispute_list(request):
     template = _partial(request, "disputes/dispute_list.html", "dispute-browser")
     if not form.is_valid():
         return _bad_request(request, template, {"form": form, "page": None})
-    disputes = selectors.disputes_filtered(form.cleaned_data).prefetch_related(selectors.targets_prefetch())
+    disputes = SimpleLazyObject(
+        lambda: selectors.disputes_filtered(form.cleaned_data).prefetch_related(selectors.targets_prefetch())
+    )
     query = request.GET.copy()
     query.pop("page", None)
     page = _CachedCountPaginator(disputes, PER_PAGE, key=query.urlencode()).get_page(form.cleaned_data.get("page"))
@@ -163,10 +170,11 @@ def dispute_detail(request, slug):
 # Country, platform, actor ---------------------------------------------------------------------
 
 
-def _disputes_page(request, disputes):
+def _disputes_page(request, disputes, key: str):
     form = PageForm(request.GET)
     number = form.cleaned_data["page"] if form.is_valid() else 1
-    return Paginator(disputes.prefetch_related(selectors.targets_prefetch()), PER_PAGE).get_page(number)
+    paginator = _CachedCountPaginator(disputes.prefetch_related(selectors.targets_prefetch()), PER_PAGE, key=key)
+    return paginator.get_page(number)
 
 
 @require_safe
@@ -176,15 +184,23 @@ def country_detail(request, code):
         raise Http404("No such country")
     if code != code.upper():
         return redirect("disputes:country", code=code.upper(), permanent=True)
-    page = _disputes_page(request, Dispute.objects.confirmed().for_country(code))
+    page = _disputes_page(request, Dispute.objects.confirmed().for_country(code), key=f"country:{code}")
     template = _partial(request, "disputes/country_detail.html", "dispute-page")
+
+    def load():
+        return {
+            **cached("country", selectors.country_overview, code),
+            "figures": cached("country-figures", selectors.figures_for_country, code),
+        }
+
     context = {
         "code": code,
         "name": country_name(code),
         "page": page,
         "data_version": data_version(),
-        **({} if request.htmx else cached("country", selectors.country_overview, code)),
-        "figures": None if request.htmx else cached("country-figures", selectors.figures_for_country, code),
+        # Figures and charts are cached template fragments keyed by this
+        # version: on a hit their data is never loaded.
+        **({} if request.htmx else lazy_items(selectors.COUNTRY_PAGE_KEYS, load)),
     }
     return render(request, template, context)
 
@@ -194,7 +210,8 @@ def country_detail(request, code):
 def platform_detail(request, platform):
     if platform not in Platform.values:
         raise Http404("No such platform")
-    page = _disputes_page(request, Dispute.objects.confirmed().for_platform(platform).order_by("-start_date", "title"))
+    disputes = Dispute.objects.confirmed().for_platform(platform).order_by("-start_date", "title")
+    page = _disputes_page(request, disputes, key=f"platform:{platform}")
     template = _partial(request, "disputes/platform_detail.html", "dispute-page")
     context = {
         "platform": platform,

@@ -20,3 +20,10 @@ def country_url(code: str) -> str:
 @cache
 def platform_url(code: str) -> str:
     return reverse("disputes:platform", args=[code])
+
+
+@register.simple_tag
+@cache
+def route(name: str) -> str:
+    """{% url %} for the argument-free addresses of the chrome every page renders."""
+    return reverse(name)

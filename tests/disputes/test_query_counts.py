@@ -12,16 +12,16 @@ pytestmark = pytest.mark.django_db
 
 PAGES = {
     # url: queries
-    "/": 7,
+    "/": 6,
     "/ingestion-health/": 5,
     "/disputes/": 5,
     "/disputes/?country=IN&platform=twitter&demand_type=withhold_accounts&q=withhold": 5,
     "/disputes/india-orders-0/": 9,
-    "/countries/IN/": 11,  # 3 for the platforms' own figures beside the disputes
+    "/countries/IN/": 8,  # 2 for the rollups, 3 for the platforms' own figures beside the disputes
     "/platforms/twitter/": 9,
     "/actors/meity/": 7,
     "/compare/": 3,
-    "/search/?q=withhold": 8,
+    "/search/?q=withhold": 4,  # per kind: hits with their rows and total, then platforms or citing disputes
     "/api/disputes/": 3,
     "/api/disputes/india-orders-0/": 7,
     "/api/demands/": 3,

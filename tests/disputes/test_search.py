@@ -24,7 +24,7 @@ def test_it_uses_the_databases_own_engine(corpus):
     assert connection.vendor in {"sqlite", "postgresql"}
     total, hits = search("dispute", "protest")
     assert total == 1
-    assert hits[0].obj is None and hits[0].kind == "dispute"  # rows are attached by the page
+    assert hits[0].kind == "dispute" and hits[0].obj.title == "Nigeria suspends Twitter"  # the row comes along
 
 
 def test_it_matches_word_forms_in_disputes_and_articles(client, corpus):
