@@ -259,6 +259,8 @@ def articles_fetch(*, article_ids: list[int], final_attempt: bool = False,
 
 
 # Extract, dedupe, cluster ------------------------------------------------------------------
+
+
 def _mark_duplicate(article: Article, token: str, *, original_id: int, why: str) -> bool:
     with transaction.atomic():
         ArticleFingerprint.objects.filter(article=article).delete()
@@ -339,9 +341,9 @@ def _after_extract(article_ids: list[int], *, inline: bool) -> None:
     if not settings.INGEST_ANNOTATE or not article_ids:
         return
     if inline:
-        from ingestion.annotator import articles_annotate
+        from ingestion.annotator import articles_annotate_step
 
-        articles_annotate(article_ids=article_ids)
+        articles_annotate_step(article_ids=article_ids)
     else:
         from ingestion.tasks import annotate_articles_task
 
