@@ -4,14 +4,17 @@ SQLite uses FTS5 tables kept in sync by triggers; PostgreSQL a stored
 `search_vector` column, kept by a trigger and GIN-indexed, so that neither
 matching nor ranking parses text per row. Both stem English words (FTS5's
 porter tokenizer, PostgreSQL's english configuration), match every word of the
-query, rank by relevance and return the same `Hit`s, so the pages do not care
-which database answers.
+query, rank alike (a query word in the title first, then the newest; no
+IDF, which FTS5 would pay for by walking every document holding each word) and
+return the same `Hit`s, so the pages do not care which database answers.
 """
 
+import json
 import re
 from dataclasses import dataclass, field
 
 from django.db import connection
+from django.db.models import DEFERRED
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -177,38 +180,113 @@ def _model(kind: str):
     return Dispute if kind == "dispute" else Article
 
 
-def _hits(kind: str, sql: str, params: list, count_sql: str, count_params: list) -> tuple[int, list[Hit]]:
-    """Run the query of one page of hits, which carries the total in each row;
-    a page past the last hit has no row to carry it, so count apart then."""
-    rows = list(_model(kind).objects.raw(sql, params))
-    if rows:
-        return rows[0].total, [Hit(kind, row.pk, float(row.rank), row.snippet_raw, obj=row) for row in rows]
-    with connection.cursor() as cursor:
-        cursor.execute(count_sql, count_params)
-        return cursor.fetchone()[0], []
+_DATES = {"dispute": "start_date", "article": "published"}
+# What a hit's rank is worth: a query word in the title, or only in the text
+# (PostgreSQL's default weights for A and D).
+TITLE_RANK, TEXT_RANK = 1.0, 0.1
+
+
+def _order(prefix: str, kind: str) -> str:
+    """Hits naming a query word in their title first, then the newest."""
+    return f"rank DESC, {prefix}{_DATES[kind]} DESC NULLS LAST, {prefix}id"
+
+
+# The confirmed disputes citing an article as evidence, as [[id, title, slug], ...]
+# in the order of the evidence (Evidence.Meta.ordering).
+_SQLITE_CITED = (
+    "(SELECT json_group_array(json_array(id, title, slug)) FROM (SELECT d.id, d.title, d.slug "
+    "FROM disputes_evidence e JOIN disputes_dispute d ON d.id = e.dispute_id "
+    "WHERE e.article_id = ingestion_article_fts.rowid AND d.review_state = 'confirmed' ORDER BY e.published, e.id))"
+)
+_POSTGRES_CITED = (
+    "(SELECT json_agg(json_build_array(d.id, d.title, d.slug) ORDER BY e.published, e.id) "
+    "FROM disputes_evidence e JOIN disputes_dispute d ON d.id = e.dispute_id "
+    "WHERE e.article_id = hits.id AND d.review_state = 'confirmed')"
+)
+
+
+def _instance(model, fields: list[str], values: dict):
+    """A model instance from some of its columns, the others deferred (as `raw()` would, cheaper)."""
+    return model.from_db(connection.alias, fields, [values.get(name, DEFERRED) for name in fields])
+
+
+def _hits(kind: str, rows: list, columns: tuple[str, ...]) -> list[Hit]:
+    """Hits from (id, *columns, rank, snippet, cited) rows; `cited` lists the
+    disputes an article is evidence for (one evidence row per dispute and article)."""
+    from .models import Dispute
+
+    model = _model(kind)
+    fields = [f.attname for f in model._meta.concrete_fields]
+    dispute_fields = [f.attname for f in Dispute._meta.concrete_fields]
+    hits = []
+    for pk, *values, rank, snippet_raw, cited in rows:
+        hit = Hit(kind, pk, float(rank), snippet_raw, obj=_instance(model, fields, dict(zip(columns, values), id=pk)))
+        hit.disputes = [
+            _instance(Dispute, dispute_fields, {"id": dispute_id, "title": title, "slug": slug})
+            for dispute_id, title, slug in cited or []
+        ]
+        hits.append(hit)
+    return hits
+
+
+# Endings stripped to find a word's root for the title test on SQLite, longest first.
+_ENDINGS = ("ations", "ation", "ings", "ions", "ing", "ion", "ers", "ies", "er", "es", "ed", "s")
+
+
+def root(word: str) -> str:
+    """A crude stem, for ranking only: "encryption" and "encrypted" share "encrypt"."""
+    word = word.lower()
+    for ending in _ENDINGS:
+        if word.endswith(ending) and len(word) - len(ending) >= 4:
+            return word[: -len(ending)]
+    return word
 
 
 def _sqlite_search(kind: str, words: list[str], limit: int, offset: int) -> tuple[int, list[Hit]]:
     match = " ".join('"{}"'.format(w.replace('"', "")) for w in words)
     if kind == "dispute":
-        fts, table, col, where = "disputes_dispute_fts", "disputes_dispute", 1, "t.review_state = 'confirmed'"
+        fts, table, where = "disputes_dispute_fts", "disputes_dispute", "t.review_state = 'confirmed'"
     else:
         states = ", ".join(f"'{s}'" for s in _PUBLIC_ARTICLE_STATES)
-        fts, table, col, where = "ingestion_article_fts", "ingestion_article", 1, f"t.status IN ({states})"
-    base = f"FROM {fts} JOIN {table} t ON t.id = {fts}.rowid WHERE {fts} MATCH %s AND {where}"
-    columns = ", ".join(f"t.{c}" for c in _COLUMNS[kind])
-    # bm25 is lower for better matches; negated so that higher ranks better on
-    # both databases. SQLite refuses window functions beside bm25(), so the
-    # total is an uncorrelated subquery, run once.
-    return _hits(
-        kind,
-        f"SELECT t.id, {columns}, -bm25({fts}, 4.0, 1.0) AS rank, "
-        f"snippet({fts}, {col}, %s, %s, '…', 24) AS snippet_raw, (SELECT count(*) {base}) AS total "
-        f"{base} ORDER BY rank DESC, t.id LIMIT %s OFFSET %s",
-        [MARK_START, MARK_END, match, match, limit, offset],
-        f"SELECT count(*) {base}",
-        [match],
-    )
+        fts, table, where = "ingestion_article_fts", "ingestion_article", f"t.status IN ({states})"
+    columns = _COLUMNS[kind]
+    # Not bm25(): its IDF walks the whole list of every query word ("encryption"
+    # is in half the articles) before it ranks a row, and FTS5 offers no cheaper
+    # term-frequency function. Asking FTS5 whether a word is in the title
+    # (a column filter) costs a second pass over the matches, so the title test
+    # compares word roots in the row's title: a word start in the title.
+    roots = [root(w) for w in words]
+    in_title = " OR ".join(["instr(' ' || lower(t.title), %s) > 0"] * len(roots))
+    with connection.cursor() as cursor:
+        # No auxiliary function in this query: SQLite would compute it for every
+        # match before sorting, and refuses a window count beside one.
+        cursor.execute(
+            f"SELECT t.id, {', '.join(f't.{c}' for c in columns)}, "
+            f"CASE WHEN {in_title} THEN {TITLE_RANK} ELSE {TEXT_RANK} END AS rank, count(*) OVER () AS total "
+            f"FROM {fts} JOIN {table} t ON t.id = {fts}.rowid WHERE {fts} MATCH %s AND {where} "
+            f"ORDER BY {_order('t.', kind)} LIMIT %s OFFSET %s",
+            [*(f" {r}" for r in roots), match, limit, offset],
+        )
+        rows = cursor.fetchall()
+        if not rows:
+            if offset == 0:
+                return 0, []
+            cursor.execute(
+                f"SELECT count(*) FROM {fts} JOIN {table} t ON t.id = {fts}.rowid WHERE {fts} MATCH %s AND {where}",
+                [match],
+            )
+            return cursor.fetchone()[0], []
+        # Passages only for the page's rows: SQLite computes the selected
+        # columns of every match before sorting, and a snippet tokenizes the text.
+        # The disputes an article is evidence for come along, in the same way.
+        cited = _SQLITE_CITED if kind == "article" else "NULL"
+        cursor.execute(
+            f"SELECT rowid, snippet({fts}, 1, %s, %s, '…', 24), {cited} FROM {fts} "
+            f"WHERE {fts} MATCH %s AND rowid IN ({', '.join(['%s'] * len(rows))})",
+            [MARK_START, MARK_END, match, *(row[0] for row in rows)],
+        )
+        extra = {pk: (snippet, json.loads(cited) if cited else []) for pk, snippet, cited in cursor.fetchall()}
+    return rows[0][-1], _hits(kind, [(*row[:-1], *extra.get(row[0], ("", []))) for row in rows], columns)
 
 
 def _postgres_search(kind: str, words: list[str], limit: int, offset: int) -> tuple[int, list[Hit]]:
@@ -218,20 +296,29 @@ def _postgres_search(kind: str, words: list[str], limit: int, offset: int) -> tu
         table, body, where = "ingestion_article", "text", "t.status = ANY(%s)"
     where_params = [] if kind == "dispute" else [list(_PUBLIC_ARTICLE_STATES)]
     query = " ".join(words)
+    # Any query word at weight A, i.e. in the title (words are \w+: no tsquery syntax).
+    title_query = " | ".join(f"'{w}':A" for w in words)
     base = f"FROM {table} t, plainto_tsquery('english', %s) q WHERE t.search_vector @@ q AND {where}"
     options = f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=30, MinWords=12, MaxFragments=1"
-    columns = ", ".join(_COLUMNS[kind])
+    columns = _COLUMNS[kind]
     # Rank and count on the stored vectors; headlines only for the page's rows.
-    return _hits(
-        kind,
-        f"SELECT id, {columns}, rank, total, ts_headline('english', coalesce({body}, ''), q, %s) AS snippet_raw "
-        f"FROM (SELECT t.id, {', '.join(f't.{c}' for c in _COLUMNS[kind])}, t.{body}, q, "
-        f"ts_rank(t.search_vector, q) AS rank, count(*) OVER () AS total {base} "
-        f"ORDER BY rank DESC, t.id LIMIT %s OFFSET %s) hits ORDER BY rank DESC, id",
-        [options, query, *where_params, limit, offset],
-        f"SELECT count(*) {base}",
-        [query, *where_params],
-    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id, {', '.join(columns)}, rank, ts_headline('english', coalesce({body}, ''), q, %s), "
+            f"{_POSTGRES_CITED if kind == 'article' else 'NULL'}, total "
+            f"FROM (SELECT t.id, {', '.join(f't.{c}' for c in columns)}, t.{body}, q, "
+            f"CASE WHEN t.search_vector @@ to_tsquery('english', %s) THEN {TITLE_RANK} ELSE {TEXT_RANK} END AS rank, "
+            f"count(*) OVER () AS total {base} ORDER BY {_order('t.', kind)} LIMIT %s OFFSET %s) hits "
+            f"ORDER BY {_order('', kind)}",
+            [options, title_query, query, *where_params, limit, offset],
+        )
+        rows = cursor.fetchall()
+        if not rows:
+            if offset == 0:
+                return 0, []
+            cursor.execute(f"SELECT count(*) {base}", [query, *where_params])
+            return cursor.fetchone()[0], []
+    return rows[0][-1], _hits(kind, [row[:-1] for row in rows], columns)
 
 
 def search(kind: str, query: str, *, limit: int = 20, offset: int = 0) -> tuple[int, list[Hit]]:

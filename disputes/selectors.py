@@ -25,7 +25,6 @@ from django.db.models import (
     Q,
     Sum,
     When,
-    prefetch_related_objects,
 )
 
 from . import charts
@@ -647,27 +646,6 @@ def compare_matrix() -> dict:
 
 
 # Search --------------------------------------------------------------------------------------------
-
-
-def attach_hits(kind: str, hits: list) -> list:
-    """Add to search hits what the page shows beside their rows (1 query):
-    disputes' targeted platforms, the confirmed disputes articles are evidence for."""
-    if not hits:
-        return hits
-    if kind == "dispute":
-        prefetch_related_objects([hit.obj for hit in hits], targets_prefetch())
-        return hits
-    cited = defaultdict(dict)
-    evidence = (
-        Evidence.objects.filter(article_id__in=[hit.pk for hit in hits], dispute__review_state=CONFIRMED)
-        .select_related("dispute")
-        .only("article_id", "published", "dispute__title", "dispute__slug")
-    )
-    for item in evidence:
-        cited[item.article_id][item.dispute_id] = item.dispute
-    for hit in hits:
-        hit.disputes = list(cited[hit.pk].values())
-    return hits
 
 
 # Platforms' own figures (transparency reports) -----------------------------------

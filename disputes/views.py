@@ -284,7 +284,7 @@ def search(request):
         if kind in ("", section):
             limit = SEARCH_PER_PAGE if kind else 5 if section == "dispute" else 10
             total, hits = full_text_search(section, q, limit=limit, offset=offset if kind else 0)
-            results[section] = {"total": total, "hits": selectors.attach_hits(section, hits)}
+            results[section] = {"total": total, "hits": hits}
     context = {"form": form, "q": q, "kind": kind, "results": results, "page_number": number,
                "per_page": SEARCH_PER_PAGE}
     return render(request, template, context)
@@ -305,7 +305,7 @@ def search_export(request, fmt):
     for section in ("dispute", "article"):
         if kind in ("", section):
             _, hits = full_text_search(section, q, limit=SEARCH_EXPORT_LIMIT)
-            for hit in selectors.attach_hits(section, hits):
+            for hit in hits:
                 obj = hit.obj
                 if section == "dispute":
                     url, where, date = request.build_absolute_uri(obj.get_absolute_url()), obj.country, obj.start_date

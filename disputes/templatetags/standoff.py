@@ -1,9 +1,11 @@
 """Template helpers for the researcher pages."""
 
 from functools import cache
+from html import escape
 
 from django import template
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 
 register = template.Library()
 
@@ -27,3 +29,37 @@ def platform_url(code: str) -> str:
 def route(name: str) -> str:
     """{% url %} for the argument-free addresses of the chrome every page renders."""
     return reverse(name)
+
+
+@cache
+def _dispute_url_prefix() -> str:
+    return reverse("disputes:detail", args=["-"])[:-2]
+
+
+def _dispute_link(dispute) -> str:
+    # A slug is [-\w]+, so the address is the reversed prefix plus the slug.
+    return f'<a href="{_dispute_url_prefix()}{escape(dispute.slug)}/">{escape(dispute.title)}</a>'
+
+
+@register.simple_tag
+def search_hits(section: str, hits: list) -> str:
+    """The <li> of each search hit, rendered in Python: the template per hit
+    (links, dates, the disputes an article is evidence for) cost more than the
+    search itself. Every value is escaped here; the snippet escapes itself."""
+    if not hits:
+        return mark_safe(f'<li class="muted">No {"disputes" if section == "dispute" else "articles"} match.</li>')
+    items = []
+    for hit in hits:
+        obj = hit.obj
+        if section == "dispute":
+            item = f'{_dispute_link(obj)} <span class="muted">{escape(obj.country_name)}, {obj.start_display}</span>'
+        else:
+            when = f", {obj.published.day} {obj.published:%b %Y}" if obj.published else ""
+            item = (
+                f'<a href="{escape(obj.canonical_url or obj.url)}" rel="noopener noreferrer">'
+                f'{escape(obj.title or obj.url)}</a> <span class="muted">{escape(obj.outlet or "")}{when}</span>'
+            )
+            if hit.disputes:
+                item += f'\n<p class="small">Evidence in {", ".join(_dispute_link(d) for d in hit.disputes)}</p>'
+        items.append(f'<li>\n{item}\n<p class="snippet">{hit.snippet}</p>\n</li>')
+    return mark_safe("\n".join(items))

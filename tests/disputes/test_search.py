@@ -99,3 +99,31 @@ def test_htmx_gets_the_results_partial(client, corpus):
 def test_nul_bytes_are_rejected_not_passed_to_the_database(client, db, url):
     # PostgreSQL refuses NUL in text; the forms must stop it first.
     assert client.get(url, {"q": "pro\x00test"}).status_code == 400
+
+
+def test_title_hits_come_first_then_the_newest(db):
+    import datetime
+
+    old_title = ArticleFactory(title="Encryption rules", text="encryption", status="annotated",
+                               published=datetime.date(2015, 1, 1))
+    new_text = ArticleFactory(title="Weekly digest", text="new encryption rules", status="annotated",
+                              published=datetime.date(2024, 1, 1))
+    new_title = ArticleFactory(title="Encrypted apps blocked", text="encryption", status="annotated",
+                               published=datetime.date(2023, 1, 1))
+    total, hits = search("article", "encryption")
+    assert total == 3
+    assert [h.pk for h in hits] == [new_title.pk, old_title.pk, new_text.pk]
+    assert hits[0].rank > hits[2].rank > 0
+
+
+def test_article_hits_name_the_confirmed_disputes_citing_them(client, db):
+    from tests.factories import EvidenceFactory
+
+    article = ArticleFactory(title="Kavach order", text="kavach", status="annotated")
+    cited = DisputeFactory(title="India blocks Kavach")
+    EvidenceFactory(article=article, dispute=cited)
+    EvidenceFactory(article=article, dispute=DisputeFactory(title="Unreviewed", review_state="candidate"))
+    [hit] = search("article", "kavach")[1]
+    assert [d.pk for d in hit.disputes] == [cited.pk]
+    body = client.get("/search/?q=kavach").content.decode()
+    assert f'Evidence in <a href="{cited.get_absolute_url()}">India blocks Kavach</a></p>' in body
