@@ -127,3 +127,32 @@ def test_article_hits_name_the_confirmed_disputes_citing_them(client, db):
     assert [d.pk for d in hit.disputes] == [cited.pk]
     body = client.get("/search/?q=kavach").content.decode()
     assert f'Evidence in <a href="{cited.get_absolute_url()}">India blocks Kavach</a></p>' in body
+
+
+def test_status_updates_keep_the_index_and_text_edits_refresh_it(corpus):
+    from ingestion.models import Article
+
+    article = Article.objects.get(title="Farmers protesting in Delhi")
+    # What ingestion writes many times per article: the index must not be touched, nor broken.
+    Article.objects.filter(pk=article.pk).update(lease_token="x", attempts=3)
+    assert search("article", "farmers")[0] == 1
+    Article.objects.filter(pk=article.pk).update(text="Tractors rolled into the capital.")
+    assert search("article", "farmers")[0] == 1  # still in the title
+    assert search("article", "tractors")[0] == 1 and search("article", "thousands")[0] == 0
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="FTS5 triggers are SQLite's")
+def test_an_old_update_trigger_on_every_column_is_replaced(db):
+    from disputes.search import ensure_search_index
+
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TRIGGER ingestion_article_fts_au")
+        cursor.execute(
+            "CREATE TRIGGER ingestion_article_fts_au AFTER UPDATE ON ingestion_article BEGIN "
+            "INSERT INTO ingestion_article_fts(ingestion_article_fts, rowid, title, text) "
+            "VALUES ('delete', old.id, old.title, old.text); "
+            "INSERT INTO ingestion_article_fts(rowid, title, text) VALUES (new.id, new.title, new.text); END"
+        )
+        ensure_search_index()
+        cursor.execute("SELECT sql FROM sqlite_master WHERE name = 'ingestion_article_fts_au'")
+        assert "AFTER UPDATE OF title, text ON" in cursor.fetchone()[0]
