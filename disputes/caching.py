@@ -1,8 +1,10 @@
 """Caching of the expensive, slowly changing parts of the pages (headline
 figures, charts, the compare matrix, menu choices).
 
-Keys carry a data version that every save or delete of a disputes model bumps,
-so a confirmed fact shows at once in this process. Bulk updates send no
+Keys carry a data version that every save or delete of a disputes model that a
+public page can show bumps, so a confirmed fact shows at once in this process.
+Candidates, which the annotator proposes all day while ingestion runs, and the
+evidence of candidate disputes do not: they would keep every page cold. Bulk updates send no
 signals (merges use them), so entries also expire after CACHE_SECONDS. With
 the default per-process memory cache other web processes see a change within
 CACHE_SECONDS; point CACHES at Redis to share both the entries and the version.
@@ -11,6 +13,8 @@ CACHE_SECONDS; point CACHES at Redis to share both the entries and the version.
 import hashlib
 
 from django.core.cache import cache
+from django.core.exceptions import ObjectDoesNotExist
+from django.db.models.signals import post_delete
 from django.utils.functional import SimpleLazyObject
 
 VERSION_KEY = "standoff:data-version"
@@ -25,9 +29,49 @@ def data_version() -> int:
     return version
 
 
-def bump_data_version(sender=None, **kwargs) -> None:
-    if sender is not None and sender._meta.app_label != "disputes":
-        return
+# Rows no page shows on their own: rollups change together with a row that bumps, history
+# rows record a save that bumps, tokens are private.
+_NOT_SHOWN = ("disputerollup", "countryrollup", "apitoken", "historical")
+
+
+def _reviewed_row(instance):
+    """The row whose review state decides whether `instance` is public: itself, or the
+    demand (a penalty) or dispute (evidence, a party) it belongs to; None if there is none."""
+    if hasattr(instance, "review_state"):
+        return instance
+    names = {f.name for f in instance._meta.fields}
+    for attr in ("demand", "dispute"):
+        if attr in names:
+            try:
+                parent = getattr(instance, attr)
+            except ObjectDoesNotExist:  # deleted with it
+                return None
+            if parent is not None:
+                return parent
+    return None
+
+
+def shows_publicly(sender, instance) -> bool:
+    """Whether a write of `instance` can change what a public page shows."""
+    if sender._meta.app_label != "disputes" or sender._meta.model_name.startswith(_NOT_SHOWN):
+        return False
+    row = _reviewed_row(instance) if instance is not None else None
+    if row is None:
+        return True  # actors, topics, platform reports: always public
+    from .models import ReviewState
+
+    return ReviewState.CONFIRMED in (row.review_state, getattr(row, "_loaded_review_state", None))
+
+
+def bump_data_version(sender=None, instance=None, signal=None, **kwargs) -> None:
+    if sender is not None:
+        # Deletes are rare and cascade: reading each deleted row's parent would cost a
+        # query per row, so any delete of a shown model counts.
+        public = shows_publicly(sender, None if signal is post_delete else instance)
+        if hasattr(instance, "review_state"):  # what the row holds from now on
+            instance._loaded_review_state = instance.review_state
+        if not public:
+            return
     try:
         cache.incr(VERSION_KEY)
     except ValueError:

@@ -22,6 +22,17 @@ class ReviewState(models.TextChoices):
     REJECTED = "rejected"
 
 
+class LoadedReviewState:
+    """Remembers the review state a row was read with (Django's `from_db` hook), so that
+    taking back a confirmation counts as a public change (disputes.caching)."""
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._loaded_review_state = instance.__dict__.get("review_state")
+        return instance
+
+
 class Precision(models.TextChoices):
     """How much of a date the reporting gives: "in June 2021" is month precision."""
 
@@ -283,7 +294,7 @@ class DisputeStatus(models.TextChoices):
     DORMANT = "dormant"
 
 
-class Dispute(models.Model):
+class Dispute(LoadedReviewState, models.Model):
     """A conflict between a government and one or more platforms over content."""
 
     Status = DisputeStatus
@@ -438,7 +449,7 @@ class DemandType(models.TextChoices):
     OTHER = "other", "Other"
 
 
-class Demand(FuzzyDateMixin):
+class Demand(LoadedReviewState, FuzzyDateMixin):
     """What a government body demanded of a platform."""
 
     Type = DemandType
@@ -571,7 +582,7 @@ class OutcomeKind(models.TextChoices):
     DEMAND_WITHDRAWN = "demand_withdrawn", "Demand withdrawn"
 
 
-class Outcome(FuzzyDateMixin):
+class Outcome(LoadedReviewState, FuzzyDateMixin):
     """What happened: in a dispute, optionally answering one demand."""
 
     Kind = OutcomeKind
@@ -655,7 +666,7 @@ class EventKind(models.TextChoices):
     OTHER = "other"
 
 
-class Event(FuzzyDateMixin):
+class Event(LoadedReviewState, FuzzyDateMixin):
     """Any other dated milestone: a meeting declined, a statement, a hearing, a law."""
 
     Kind = EventKind

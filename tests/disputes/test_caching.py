@@ -50,3 +50,30 @@ def test_a_warm_list_page_runs_no_query(client, world, django_assert_num_queries
         html = client.get("/disputes/?country=IN&platform=twitter").content.decode()
     assert "India orders Twitter to withhold accounts 2" in html
     assert "<strong>3</strong> disputes" in html
+
+
+def test_what_ingestion_proposes_keeps_the_pages_cache_warm(world):
+    # The annotator writes candidates all day: they show on no public page, so the cached
+    # figures stay valid; a curator's confirmation, or taking one back, refreshes them.
+    from disputes.caching import data_version
+    from disputes.models import Demand, Dispute, Evidence, Penalty
+    from disputes.services import review_set_state
+    from tests.factories import ArticleFactory, DisputeFactory
+
+    confirmed = world(1)
+    before = data_version()
+    candidate = DisputeFactory(review_state="candidate")
+    demand = DemandFactory(dispute=confirmed, review_state="candidate")
+    Penalty.objects.create(demand=demand, kind="fine")
+    Evidence.objects.create(dispute=candidate, article=ArticleFactory())
+    assert data_version() == before
+
+    Evidence.objects.create(dispute=confirmed, article=ArticleFactory())  # reporting shown on its page
+    assert data_version() == before + 1
+    review_set_state(records=[demand], state="confirmed")
+    assert data_version() == before + 2
+    again = Demand.objects.get(pk=demand.pk)  # read back, as the admin does
+    review_set_state(records=[again], state="candidate")
+    assert data_version() == before + 3
+    Dispute.objects.get(pk=candidate.pk).delete()  # deletes always count (and cascade)
+    assert data_version() > before + 3
