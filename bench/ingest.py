@@ -8,7 +8,7 @@ comments) served from 127.0.0.1, then
    `extract()` (text only) and `bare_extraction(with_metadata=True)` with the pipeline's options;
 2. pipeline: one feed listing every page is polled, and a real Celery worker with 2 processes
    fetches, extracts, dedupes and stores each page (SQLite by default), in the production
-   configuration (tasks of INGEST_BATCH_SIZE articles, default 10), timed from the poll
+   configuration (tasks of INGEST_BATCH_SIZE articles, default 25), timed from the poll
    until every article is extracted (annotation, measured by bench/annotate.py, is switched off).
 Not a test: figures vary with the machine (and with whatever else runs on it: compare the
 ratio, and run it more than once). The last line is one JSON object.
