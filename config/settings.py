@@ -126,7 +126,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Web, worker and beat share one file: WAL lets readers run beside a writer,
     # IMMEDIATE transactions and a busy timeout avoid "database is locked" errors.
     # Connections persist (CONN_MAX_AGE) like PostgreSQL's: reopening one per request or task
-    # re-runs the PRAGMAs and re-reads the schema, which cost an ingestion task ~15%.
+    # re-runs the PRAGMAs and re-reads the schema.
     DATABASES["default"]["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "transaction_mode": "IMMEDIATE",

@@ -529,8 +529,8 @@ def _chunks(items: list, size: int = 500):
 def queue_in_batches(task, article_ids: list[int]) -> None:
     """Queue `task` over `article_ids`, INGEST_BATCH_SIZE at a time, once the transaction commits.
 
-    A message and a task per article would cost more than the work on it (measured with
-    bench/ingest.py); each task claims its rows one by one all the same.
+    A message and a task per article cost about as much as the work on the article (measured
+    with bench/ingest.py); within a batch each article still succeeds or fails on its own.
     """
     for chunk in _chunks(list(article_ids), settings.INGEST_BATCH_SIZE):
         task.delay_on_commit(chunk)
