@@ -510,8 +510,10 @@ class Demand(LoadedReviewState, FuzzyDateMixin):
             models.Index(fields=["dispute", "date"], name="demand_timeline_idx"),
             # Country charts: demands per year by type.
             models.Index(fields=["demand_type", "date"], name="demand_type_date_idx"),
-            # Home page: confirmed demands of the last twelve months.
-            models.Index(fields=["review_state", "date"], name="demand_state_date_idx"),
+            # Home page: confirmed demands of the last twelve months, and the latest ones in
+            # the full order of latest_facts (with the id, many facts dated "2021" sort without
+            # reading them all).
+            models.Index(fields=["review_state", "date", "id"], name="demand_state_date_idx"),
             # Disputes list filtered by demand type: the disputes, read from the index alone.
             models.Index(fields=["demand_type", "review_state", "dispute"], name="demand_type_dispute_idx"),
         ]
@@ -641,7 +643,7 @@ class Outcome(LoadedReviewState, FuzzyDateMixin):
             # Platform and country charts: outcomes by kind.
             models.Index(fields=["kind", "date"], name="outcome_kind_date_idx"),
             # Home page and feeds: the latest confirmed outcomes across all disputes.
-            models.Index(fields=["review_state", "-date"], name="outcome_latest_idx"),
+            models.Index(fields=["review_state", "-date", "id"], name="outcome_latest_idx"),
             # Disputes list filtered by outcome: the disputes, read from the index alone.
             models.Index(fields=["kind", "review_state", "dispute"], name="outcome_kind_dispute_idx"),
         ]
@@ -698,7 +700,7 @@ class Event(LoadedReviewState, FuzzyDateMixin):
             # Dispute timeline: a dispute's events in date order.
             models.Index(fields=["dispute", "date"], name="event_timeline_idx"),
             # Home page: the latest confirmed events across all disputes.
-            models.Index(fields=["review_state", "-date"], name="event_latest_idx"),
+            models.Index(fields=["review_state", "-date", "id"], name="event_latest_idx"),
         ]
 
     def __str__(self):

@@ -197,8 +197,20 @@ def home_figures(today: datetime.date | None = None) -> dict:
         .values("platform")
         .distinct()
         .count(),
-        "recent_demands": Demand.objects.confirmed().filter(date__gt=today - datetime.timedelta(days=365)).count(),
+        "recent_demands": _recent_demands(today - datetime.timedelta(days=365)),
     }
+
+
+def _recent_demands(since: datetime.date) -> int:
+    """Confirmed demands of confirmed disputes dated after `since`.
+
+    The recent demands (an index range) less the few whose dispute is not confirmed: joining
+    them to every confirmed dispute made PostgreSQL hash the whole disputes table (10.6 ms
+    against 3.7 ms at 10,000 disputes; SQLite is the same either way).
+    """
+    recent = Demand.objects.filter(review_state=CONFIRMED, date__gt=since)
+    unconfirmed = [state for state in ReviewState.values if state != CONFIRMED]
+    return recent.count() - recent.filter(dispute__review_state__in=unconfirmed).count()
 
 
 # Each order follows the index that serves it (demand_state_date_idx is

@@ -43,3 +43,20 @@ def test_the_home_page_asks_the_panel_to_refresh_itself(client):
     assert "every 60s" in html
     # Without JavaScript the panel is one link away.
     assert 'href="/ingestion-health/"' in html
+
+
+def test_recent_demands_count_confirmed_demands_of_confirmed_disputes_only(db):
+    import datetime
+
+    from disputes.selectors import home_figures
+    from tests.factories import DemandFactory
+
+    today = datetime.date(2026, 11, 27)
+    recent, old = datetime.date(2026, 3, 1), datetime.date(2025, 11, 1)
+    confirmed = DisputeFactory(review_state="confirmed")
+    DemandFactory(dispute=confirmed, date=recent)
+    DemandFactory(dispute=confirmed, date=recent, review_state="candidate")
+    DemandFactory(dispute=confirmed, date=old)
+    for state in ("candidate", "rejected"):  # a confirmed fact of an unconfirmed dispute stays out
+        DemandFactory(dispute=DisputeFactory(review_state=state), date=recent)
+    assert home_figures(today)["recent_demands"] == 1
