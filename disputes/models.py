@@ -1115,7 +1115,19 @@ class RollupMetric(models.TextChoices):
     GOVERNMENT = "government"  # key: id of a demanding actor
 
 
-class DisputeRollup(models.Model):
+class RollupCell(models.Model):
+    """One figure of a country's page: a metric, its key and sub-key, and a count."""
+
+    country = models.CharField(max_length=2)
+    metric = models.CharField(max_length=12, choices=RollupMetric.choices)
+    key = models.CharField(max_length=40, blank=True)
+    sub = models.CharField(max_length=40, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class DisputeRollup(RollupCell):
     """What one confirmed dispute adds to its country's figures (see disputes/rollups.py).
 
     Kept so that a change to a dispute or its facts updates CountryRollup by
@@ -1123,10 +1135,6 @@ class DisputeRollup(models.Model):
     deleted dispute until its contribution has been subtracted."""
 
     dispute_id = models.IntegerField()
-    country = models.CharField(max_length=2)
-    metric = models.CharField(max_length=12, choices=RollupMetric.choices)
-    key = models.CharField(max_length=40, blank=True)
-    sub = models.CharField(max_length=40, blank=True)
     n = models.PositiveIntegerField()
 
     class Meta:
@@ -1139,14 +1147,10 @@ class DisputeRollup(models.Model):
         return f"{self.dispute_id} {self.metric} {self.key} {self.sub}: {self.n}"
 
 
-class CountryRollup(models.Model):
+class CountryRollup(RollupCell):
     """Confirmed figures of a country's page, summed over its disputes: read in
     one query instead of grouping tens of thousands of facts."""
 
-    country = models.CharField(max_length=2)
-    metric = models.CharField(max_length=12, choices=RollupMetric.choices)
-    key = models.CharField(max_length=40, blank=True)
-    sub = models.CharField(max_length=40, blank=True)
     n = models.IntegerField()
 
     class Meta:
