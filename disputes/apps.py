@@ -24,9 +24,14 @@ class DisputesConfig(AppConfig):
 
         from .caching import bump_data_version
 
-        # Any change to the domain makes cached figures and charts stale.
-        for signal in (post_save, post_delete, m2m_changed):
-            signal.connect(bump_data_version, dispatch_uid=f"disputes.caching.{signal}")
+        # A change to the domain makes cached figures and charts stale. Connected per model, not
+        # to every sender: a receiver for all models would also make every delete elsewhere
+        # (ingestion's fetched pages) load its rows first to send them the signal.
+        for model in self.get_models():
+            for signal in (post_save, post_delete):
+                signal.connect(bump_data_version, sender=model,
+                               dispatch_uid=f"disputes.caching.{model._meta.model_name}.{signal}")
+        m2m_changed.connect(bump_data_version, dispatch_uid="disputes.caching.m2m")
 
         from . import rollups
 

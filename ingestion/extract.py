@@ -25,6 +25,8 @@ _META_CHARSET = re.compile(
     rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_:.\-]+)""", re.IGNORECASE
 )
 _SINGLE_BYTE = re.compile(r"^(cp12\d\d|iso8859_\d+|latin_\d|mac_\w+|koi8_\w)$")
+# C0 control bytes other than tab, newline, form feed and carriage return: rare in any text.
+_CONTROL_BYTES = bytes(byte for byte in range(32) if byte not in (9, 10, 12, 13))
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
     (codecs.BOM_UTF16_LE, "utf-16"),
@@ -125,7 +127,7 @@ def looks_binary(content: bytes) -> bool:
         return False  # UTF-16 text is full of NUL bytes
     if b"\x00" in head:
         return True
-    control = sum(1 for byte in head if byte < 32 and byte not in (9, 10, 12, 13))
+    control = len(head) - len(head.translate(None, _CONTROL_BYTES))
     return control > len(head) * 0.05
 
 

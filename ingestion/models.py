@@ -174,10 +174,6 @@ class Article(models.Model):
     cluster = models.ForeignKey(
         StoryCluster, null=True, blank=True, on_delete=models.SET_NULL, related_name="articles"
     )
-    # The fetched page, kept between the fetch and extract tasks (they take ids only) and
-    # dropped once extracted. Not compressed: zlib cost more than writing the bytes.
-    raw_html = models.BinaryField(blank=True, default=b"", editable=False)
-    http_charset = models.CharField(max_length=40, blank=True)
     # A worker holds the row while working on it; a killed worker's lease simply expires.
     lease_until = models.DateTimeField(null=True, blank=True, editable=False)
     lease_token = models.CharField(max_length=32, blank=True, editable=False)
@@ -227,8 +223,22 @@ class Article(models.Model):
     def is_final(self) -> bool:
         return self.status in self.FINAL_STATUSES
 
-    def raw_html_bytes(self) -> bytes:
-        return bytes(self.raw_html)
+
+class FetchedPage(models.Model):
+    """A downloaded page waiting for its extraction (tasks take ids only); dropped after it.
+
+    Its own table, not a column of Article: SQLite rewrites a whole row on every UPDATE, so a
+    100 KB page on the article was copied again by each lease, state and text update (a fifth
+    of the extraction step in bench/ingest.py). Not compressed: zlib cost more than writing.
+    """
+
+    article = models.OneToOneField(Article, primary_key=True, on_delete=models.CASCADE, related_name="page")
+    html = models.BinaryField()
+    charset = models.CharField(max_length=40, blank=True, help_text="From the Content-Type header.")
+    final_url = models.CharField(max_length=2000, blank=True, help_text="After redirects.")
+
+    def __str__(self):
+        return f"Page of article {self.article_id} ({len(self.html):,} bytes)"
 
 
 class ArticleFingerprint(models.Model):

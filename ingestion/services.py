@@ -26,6 +26,7 @@ from ingestion.models import (
     Article,
     ArticleEvent,
     ArticleFingerprint,
+    FetchedPage,
     IngestRun,
     Source,
     StoryCluster,
@@ -38,6 +39,8 @@ Status = Article.Status
 # Near-duplicate candidates verified per article: the most-overlapping ones come first.
 MAX_CLUSTER_CANDIDATES = 20
 MAX_LOOKUP_FINGERPRINTS = 2000
+# Feed entries stored (and their fetches queued) per transaction.
+DISCOVER_CHUNK = 100
 
 
 class Busy(TransientError):
@@ -165,13 +168,30 @@ def _finish(article: Article, token: str, *, from_status: str, detail: str = "",
     return bool(updated)
 
 
+def _finish_held(batch: Batch, article_ids: list[int], *, from_status: str, **fields) -> set[int]:
+    """Move on, in one UPDATE, the articles among `article_ids` this batch still holds."""
+    held = set(
+        Article.objects.select_for_update()
+        .filter(pk__in=article_ids, status=from_status, lease_token=batch.token)
+        .values_list("pk", flat=True)
+    )
+    now = timezone.now()
+    Article.objects.filter(pk__in=held, lease_token=batch.token).update(
+        lease_until=None, lease_token="", updated_at=now, failure_code="", failure_reason="", **fields
+    )
+    return held
+
+
 def _fail(article: Article, token: str, *, from_status: str, error: IngestError, prefix: str = "") -> bool:
     with transaction.atomic():
-        return _finish(
+        failed = _finish(
             article, token, from_status=from_status,
             status=Status.FAILED, failure_code=error.code,
-            failure_reason=f"{prefix}{error.reason}", raw_html=b"", detail=f"{prefix}{error}",
+            failure_reason=f"{prefix}{error.reason}", detail=f"{prefix}{error}",
         )
+        if failed:
+            FetchedPage.objects.filter(article=article).delete()
+        return failed
 
 
 def _release(article: Article, token: str, *, from_status: str, error: IngestError) -> None:
@@ -237,19 +257,22 @@ def articles_fetch(*, article_ids: list[int], final_attempt: bool = False,
     from ingestion.tasks import extract_articles_task, fetch_articles_task
 
     with transaction.atomic():
-        for article, result in pages:
-            if _finish(
-                article, batch.token, from_status=Status.DISCOVERED,
-                status=Status.FETCHED,
-                raw_html=result.content,
-                http_charset=result.charset or "",
-                final_url=result.final_url,
-                fetched_at=timezone.now(),
-                failure_code="", failure_reason="",
-                detail=f"HTTP {result.status}, {len(result.content):,} bytes"
-                + (f", via {len(result.redirects)} redirects" if result.redirects else ""),
-            ):
-                batch.done.append(article.pk)
+        held = _finish_held(batch, [article.pk for article, _ in pages], from_status=Status.DISCOVERED,
+                            status=Status.FETCHED, fetched_at=timezone.now())
+        pages = [(article, result) for article, result in pages if article.pk in held]
+        # A page left by an attempt that failed after storing it is replaced.
+        FetchedPage.objects.bulk_create(
+            [FetchedPage(article_id=article.pk, html=result.content, charset=result.charset or "",
+                         final_url=result.final_url) for article, result in pages],
+            update_conflicts=True, unique_fields=["article"], update_fields=["html", "charset", "final_url"],
+        )
+        ArticleEvent.objects.bulk_create(
+            ArticleEvent(article_id=article.pk, status=Status.FETCHED,
+                         detail=f"HTTP {result.status}, {len(result.content):,} bytes"
+                         + (f", via {len(result.redirects)} redirects" if result.redirects else ""))
+            for article, result in pages
+        )
+        batch.done = [article.pk for article, _ in pages]
         if batch.done:
             extract_articles_task.delay_on_commit(batch.done)
         if batch.later:
@@ -264,12 +287,13 @@ def articles_fetch(*, article_ids: list[int], final_attempt: bool = False,
 def _mark_duplicate(article: Article, token: str, *, original_id: int, why: str) -> bool:
     with transaction.atomic():
         ArticleFingerprint.objects.filter(article=article).delete()
+        FetchedPage.objects.filter(article=article).delete()
         return _finish(
             article, token, from_status=Status.FETCHED,
             status=Status.SKIPPED, duplicate_of_id=original_id, content_hash="",
             failure_code="duplicate",
             failure_reason=f"duplicate of article {original_id}: {why}",
-            raw_html=b"", text="", detail=f"duplicate of article {original_id}",
+            text="", detail=f"duplicate of article {original_id}",
         )
 
 
@@ -291,12 +315,12 @@ def _fingerprints_store(rows: list[tuple[int, int]]) -> None:
             )
 
 
-def _near_copies(article_id: int, shingle_set: set[int]) -> list[int]:
+def _near_copies(article_id: int, shingle_set: set[int], fingerprints: list[int]) -> list[int]:
     """Stored articles that `article_id`'s text nearly duplicates (reads only)."""
     # Fingerprints come sorted by value, which is random with respect to the text: the first
     # ones are a fair sample of a very long article, whose full list would exceed the
     # database's parameter limit.
-    values = dedupe.fingerprints(shingle_set)[:MAX_LOOKUP_FINGERPRINTS]
+    values = fingerprints[:MAX_LOOKUP_FINGERPRINTS]
     if not values:
         return []
     # Plain SQL: the ORM's per-value preparation of a ~200-value IN list cost more than the
@@ -358,22 +382,24 @@ class _Extracted:
     digest: str
     canonical: str | None  # a rel=canonical naming another URL than the article's own
     shingles: set[int] = field(default_factory=set)
+    fingerprints: list[int] = field(default_factory=list)
 
 
-def _extract_one(batch: Batch, article: Article) -> _Extracted | None:
+def _extract_one(batch: Batch, article: Article, page: FetchedPage | None) -> _Extracted | None:
     """Extract a fetched page (or take a corpus record's text); None when it stopped here."""
-    if not article.raw_html and not article.final_url:  # a corpus record: no page was fetched
+    if page is None:  # a corpus record: no page was fetched
         if not article.text.strip():
             _fail(article, batch.token, from_status=Status.FETCHED,
                   error=PermanentError("the record has no text and no page", code="no_text"))
             return None
         return _Extracted(article, {}, article.text, dedupe.content_hash(article.text), None)
     extracted = extract_article(
-        article.raw_html_bytes(),
-        url=article.final_url or article.url or None,
-        http_charset=article.http_charset or None,
+        bytes(page.html),
+        url=page.final_url or article.url or None,
+        http_charset=page.charset or None,
     )
     fields = {
+        "final_url": page.final_url,
         "title": (extracted.title or article.title)[:1000],
         "text": extracted.text,
         "author": extracted.author[:500],
@@ -443,16 +469,9 @@ def _store_text(item: _Extracted, batch: Batch) -> bool:
 
 def _mark_extracted(batch: Batch, items: list[_Extracted]) -> list[int]:
     """Move stored articles to EXTRACTED in one statement, with one history line each."""
-    held = set(
-        Article.objects.select_for_update()
-        .filter(pk__in=[item.article.pk for item in items], status=Status.FETCHED, lease_token=batch.token)
-        .values_list("pk", flat=True)
-    )
-    now = timezone.now()
-    Article.objects.filter(pk__in=held, lease_token=batch.token).update(
-        status=Status.EXTRACTED, raw_html=b"", extracted_at=now, failure_code="", failure_reason="",
-        lease_until=None, lease_token="", updated_at=now,
-    )
+    held = _finish_held(batch, [item.article.pk for item in items], from_status=Status.FETCHED,
+                        status=Status.EXTRACTED, extracted_at=timezone.now())
+    FetchedPage.objects.filter(article_id__in=held).delete()
     done = [item for item in items if item.article.pk in held]
     ArticleEvent.objects.bulk_create(
         ArticleEvent(article_id=item.article.pk, status=Status.EXTRACTED,
@@ -472,10 +491,11 @@ def articles_extract(*, article_ids: list[int], final_attempt: bool = False,
     from celery.exceptions import SoftTimeLimitExceeded
 
     batch = _claim(article_ids, Status.FETCHED)
+    pages = FetchedPage.objects.in_bulk([article.pk for article in batch.articles])
     items = []
     for position, article in enumerate(batch.articles):
         try:
-            item = _extract_one(batch, article)
+            item = _extract_one(batch, article, pages.pop(article.pk, None))
         except PermanentError as exc:
             _fail(article, batch.token, from_status=Status.FETCHED, error=exc)
             continue
@@ -490,6 +510,7 @@ def articles_extract(*, article_ids: list[int], final_attempt: bool = False,
     items = _drop_duplicates(batch, items) if items else []
     for item in items:  # CPU work stays out of the transactions, which hold SQLite's write lock
         item.shingles = dedupe.shingles(item.text)
+        item.fingerprints = dedupe.fingerprints(item.shingles)
 
     # Text, hash and fingerprints commit first, and near copies are looked up after that
     # commit: of two copies extracted at the same time, the later lookup sees the other.
@@ -498,11 +519,11 @@ def articles_extract(*, article_ids: list[int], final_attempt: bool = False,
         rows = []
         for item in items:
             if _store_text(item, batch):
-                rows.extend((item.article.pk, value) for value in dedupe.fingerprints(item.shingles))
+                rows.extend((item.article.pk, value) for value in item.fingerprints)
                 stored.append(item)
         _fingerprints_store(rows)
     # Reads, outside the write transaction: SQLite's write lock is held only to write.
-    copies = {item.article.pk: _near_copies(item.article.pk, item.shingles) for item in stored}
+    copies = {item.article.pk: _near_copies(item.article.pk, item.shingles, item.fingerprints) for item in stored}
 
     with transaction.atomic():
         batch.done = _mark_extracted(batch, stored) if stored else []
@@ -537,7 +558,13 @@ def queue_in_batches(task, article_ids: list[int]) -> None:
 
 
 def articles_discover(*, source: Source, run: IngestRun, entries: list[FeedEntry]) -> tuple[int, int]:
-    """Store feed entries not seen before and queue their fetch; return (new, duplicates)."""
+    """Store feed entries not seen before and queue their fetch; return (new, duplicates).
+
+    Entries are stored and queued DISCOVER_CHUNK at a time, each chunk in its own transaction:
+    workers start fetching the first pages of a long feed while the rest is still being stored
+    (a 1,000-entry feed took 0.3 s to store). A poll that dies half-way loses nothing: the next
+    poll stores the entries that were not.
+    """
     from ingestion.tasks import fetch_articles_task
 
     urls = [entry.canonical_url for entry in entries]
@@ -545,33 +572,33 @@ def articles_discover(*, source: Source, run: IngestRun, entries: list[FeedEntry
     for chunk in _chunks(urls):
         known.update(Article.objects.filter(canonical_url__in=chunk).values_list("canonical_url", flat=True))
     fresh = [entry for entry in entries if entry.canonical_url not in known]
-    with transaction.atomic():
-        # ignore_conflicts: a concurrent poll of another feed listing the same article wins.
-        Article.objects.bulk_create(
-            [
-                Article(
-                    source=source, run=run, url=entry.url, canonical_url=entry.canonical_url,
-                    title=entry.title[:1000], outlet=url_host(entry.url)[:200],
-                    published=entry.published.date() if entry.published else None,
-                    language=source.language,
-                )
-                for entry in fresh
-            ],
-            ignore_conflicts=True,
-            batch_size=500,
-        )
-        new_ids: list[int] = []
-        for chunk in _chunks([entry.canonical_url for entry in fresh]):
-            new_ids.extend(
-                Article.objects.filter(canonical_url__in=chunk, run=run, status=Status.DISCOVERED)
+    new = 0
+    for chunk in _chunks(fresh, DISCOVER_CHUNK):
+        with transaction.atomic():
+            # ignore_conflicts: a concurrent poll of another feed listing the same article wins.
+            Article.objects.bulk_create(
+                [
+                    Article(
+                        source=source, run=run, url=entry.url, canonical_url=entry.canonical_url,
+                        title=entry.title[:1000], outlet=url_host(entry.url)[:200],
+                        published=entry.published.date() if entry.published else None,
+                        language=source.language,
+                    )
+                    for entry in chunk
+                ],
+                ignore_conflicts=True,
+            )
+            new_ids = list(
+                Article.objects.filter(canonical_url__in=[entry.canonical_url for entry in chunk], run=run,
+                                       status=Status.DISCOVERED)
                 .values_list("pk", flat=True)
             )
-        ArticleEvent.objects.bulk_create(
-            [ArticleEvent(article_id=pk, status=Status.DISCOVERED, detail=f"in feed {source}") for pk in new_ids],
-            batch_size=500,
-        )
-        queue_in_batches(fetch_articles_task, new_ids)
-    return len(new_ids), len(entries) - len(new_ids)
+            ArticleEvent.objects.bulk_create(
+                [ArticleEvent(article_id=pk, status=Status.DISCOVERED, detail=f"in feed {source}") for pk in new_ids]
+            )
+            queue_in_batches(fetch_articles_task, new_ids)
+        new += len(new_ids)
+    return new, len(entries) - new
 
 
 def source_backoff(*, source: Source) -> datetime.timedelta:

@@ -2,7 +2,7 @@ import zlib
 
 import pytest
 
-from ingestion.models import Article, ArticleEvent, ArticleFingerprint, StoryCluster
+from ingestion.models import Article, ArticleEvent, ArticleFingerprint, FetchedPage, StoryCluster
 from ingestion.services import articles_extract
 from tests.factories import ArticleFactory
 from tests.ingestion.conftest import STORY, news_page, paragraphs
@@ -28,10 +28,11 @@ def fetched(html: bytes | str, *, url: str = "", charset: str = "utf-8", **kwarg
     if isinstance(html, str):
         html = html.encode("utf-8")
     url = url or f"https://news.example/{zlib.crc32(html)}"
-    return ArticleFactory(
-        url=url, canonical_url=url, final_url=url, text="", status=Article.Status.FETCHED,
-        raw_html=html, http_charset=charset, **kwargs,
+    article = ArticleFactory(
+        url=url, canonical_url=url, text="", status=Article.Status.FETCHED, **kwargs,
     )
+    FetchedPage.objects.create(article=article, html=html, charset=charset, final_url=url)
+    return article
 
 
 def test_it_extracts_and_frees_the_stored_page():
@@ -45,7 +46,8 @@ def test_it_extracts_and_frees_the_stored_page():
     assert article.author == "Jane Reporter"
     assert article.canonical_url == "https://news.example/c/1"
     assert len(article.content_hash) == 64
-    assert article.raw_html == b""
+    assert article.final_url == article.url  # kept from the page, which is gone
+    assert not FetchedPage.objects.filter(article=article).exists()
     assert ArticleFingerprint.objects.filter(article=article).exists()
     assert extract_one(article.pk) is False  # idempotent
 

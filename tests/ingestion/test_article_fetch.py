@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 
 from ingestion.errors import TransientError
-from ingestion.models import Article, ArticleEvent
+from ingestion.models import Article, ArticleEvent, FetchedPage
 from ingestion.services import Busy, articles_fetch
 from tests.factories import ArticleFactory
 from tests.ingestion.conftest import STORY, news_page, paragraphs
@@ -30,8 +30,8 @@ def test_it_fetches_stores_the_page_and_queues_extraction(
         assert fetch_one(article.pk) is True
     article.refresh_from_db()
     assert article.status == Article.Status.FETCHED
-    assert article.raw_html_bytes() == html.encode()
-    assert article.http_charset == "utf-8"
+    assert bytes(article.page.html) == html.encode()
+    assert article.page.charset == "utf-8"
     assert article.attempts == 1
     assert article.lease_token == "" and article.lease_until is None
     assert len(callbacks) == 1  # extract_articles_task.delay_on_commit
@@ -88,7 +88,7 @@ def test_a_response_far_larger_than_the_limit_fails(ingest_settings, http_server
     fetch_one(article.pk)
     article.refresh_from_db()
     assert (article.status, article.failure_code) == (Article.Status.FAILED, "too_large")
-    assert article.raw_html == b""
+    assert not FetchedPage.objects.filter(article=article).exists()
 
 
 def test_a_transient_error_is_recorded_released_and_raised(ingest_settings, http_server):
