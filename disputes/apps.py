@@ -22,7 +22,13 @@ class DisputesConfig(AppConfig):
         # After every migrate: a table rebuilt by a later migration loses its search triggers.
         post_migrate.connect(_ensure_search_index, sender=self, dispatch_uid="disputes.search_index")
 
+        from django.core.signals import request_finished, request_started
+
+        from . import caching
         from .caching import bump_data_version
+
+        request_started.connect(caching.request_started, dispatch_uid="disputes.caching.request_started")
+        request_finished.connect(caching.request_finished, dispatch_uid="disputes.caching.request_finished")
 
         # A change to the domain makes cached figures and charts stale. Connected per model, not
         # to every sender: a receiver for all models would also make every delete elsewhere

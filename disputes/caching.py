@@ -11,6 +11,7 @@ CACHE_SECONDS; point CACHES at Redis to share both the entries and the version.
 """
 
 import hashlib
+from contextvars import ContextVar
 
 from django.core.cache import cache
 from django.core.exceptions import ObjectDoesNotExist
@@ -20,12 +21,31 @@ from django.utils.functional import SimpleLazyObject
 VERSION_KEY = "standoff:data-version"
 CACHE_SECONDS = 600
 
+# The version a request read first, kept for the rest of it: one cache round trip per page,
+# and one consistent version across its fragments. None outside requests (workers, commands),
+# which read it each time; _UNREAD inside a request that has not read it yet.
+_UNREAD = object()
+_request_version: ContextVar = ContextVar("standoff_data_version", default=None)
+
+
+def request_started(**kwargs) -> None:
+    _request_version.set(_UNREAD)
+
+
+def request_finished(**kwargs) -> None:
+    _request_version.set(None)
+
 
 def data_version() -> int:
+    memo = _request_version.get()
+    if memo is not None and memo is not _UNREAD:
+        return memo
     version = cache.get(VERSION_KEY)
     if version is None:
         cache.add(VERSION_KEY, 1, None)
         version = cache.get(VERSION_KEY, 1)
+    if memo is _UNREAD:
+        _request_version.set(version)
     return version
 
 
@@ -73,9 +93,12 @@ def bump_data_version(sender=None, instance=None, signal=None, **kwargs) -> None
         if not public:
             return
     try:
-        cache.incr(VERSION_KEY)
+        version = cache.incr(VERSION_KEY)
     except ValueError:
-        cache.set(VERSION_KEY, 1, None)
+        version = 1
+        cache.set(VERSION_KEY, version, None)
+    if _request_version.get() is not None:  # this request shows its own change
+        _request_version.set(version)
 
 
 def cached(name: str, func, *args, key: str = ""):
@@ -84,7 +107,8 @@ def cached(name: str, func, *args, key: str = ""):
     Arguments are part of the key (their str(), or `key` when given)."""
     suffix = key or ":".join(map(str, args))
     digest = hashlib.md5(suffix.encode(), usedforsecurity=False).hexdigest()
-    cache_key = f"standoff:{name}:{data_version()}:{digest}"
+    # The prefix marks the key immutable (settings.CACHE_IMMUTABLE_PREFIXES).
+    cache_key = f"standoff:fragment:{name}:{data_version()}:{digest}"
     value = cache.get(cache_key)
     if value is None:
         value = func(*args)
