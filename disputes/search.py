@@ -11,7 +11,11 @@ return the same `Hit`s, so the pages do not care which database answers.
 
 import json
 import re
+import unicodedata
 from dataclasses import dataclass, field
+from functools import cache
+
+import Stemmer
 
 from django.db import connection
 from django.db.models import DEFERRED
@@ -63,6 +67,141 @@ class Hit:
 def terms(query: str) -> list[str]:
     """The words of a query; operators and punctuation are not the user's to pass."""
     return re.findall(r"\w+", query or "")[:MAX_TERMS]
+
+
+# Passages ------------------------------------------------------------------------------------
+# Built here from the text the search query returns, rather than by FTS5's snippet() or
+# ts_headline(): both need a second pass over the matches (snippet() only runs in a MATCH
+# query) or parse each text in the database, and cost more than the search itself.
+
+PASSAGE_WORDS = 24
+# A word as FTS5's unicode61 tokenizer cuts it: letters and digits.
+_WORD = re.compile(r"(?<![^\W_])[^\W_]+")
+
+
+@cache
+def _stemmer(algorithm: str):
+    return Stemmer.Stemmer(algorithm)
+
+
+def _sqlite_key(word: str) -> str:
+    """A word as FTS5 indexes it: folded, without diacritics, Porter-stemmed from 3 letters."""
+    word = word.lower()
+    if not word.isascii():
+        word = "".join(c for c in unicodedata.normalize("NFD", word) if not unicodedata.combining(c))
+    return _stemmer("porter").stemWord(word) if 3 <= len(word) <= 64 else word
+
+
+def _postgres_key(word: str) -> str:
+    """A word as the english configuration indexes it (no unaccent there)."""
+    return _stemmer("english").stemWord(word.lower())
+
+
+class Passages:
+    """The passage of a text around the words that stem like `stems`, marked."""
+
+    def __init__(self, stems, key, *, fold_diacritics: bool):
+        self.stems, self.key, self.fold_diacritics = frozenset(stems), key, fold_diacritics
+        # A stem keeps its word's first letter and differs from the word in at most its
+        # last three letters, so only words starting with a stem's head can match.
+        self.heads = sorted({s[: max(1, len(s) - 3)] for s in self.stems})
+        pattern = "|".join(re.escape(h) for h in self.heads) or "(?!)"
+        # For texts with letters that fold onto ASCII ones, or that lower-case to another length.
+        self._scan = re.compile(rf"(?<![^\W_])(?:(?:{pattern})[^\W_]*|[^\W_]*[^\W_\x00-\x7f][^\W_]*)", re.I)
+        self._keys = {}
+
+    def _matches(self, text: str) -> list[tuple[int, int, str]]:
+        """(start, end, stem) of each word of `text` matching a query word, in order."""
+        lower = text.lower()
+        if len(lower) != len(text) or (self.fold_diacritics and not text.isascii()):
+            words = ((m.start(), m.end()) for m in self._scan.finditer(text))
+        else:
+            # str.find is some twenty times faster than a regular expression here.
+            starts = {}
+            for head in self.heads:
+                at = lower.find(head)
+                while at != -1:
+                    if at == 0 or not lower[at - 1].isalnum():
+                        starts[at] = _WORD.match(text, at).end()
+                    at = lower.find(head, at + 1)
+            words = sorted(starts.items())
+        found = []
+        for start, end in words:
+            word = text[start:end]
+            key = self._keys.get(word)
+            if key is None:
+                key = self._keys[word] = self.key(word)
+            if key in self.stems:
+                found.append((start, end, key))
+        return found
+
+    def __call__(self, text: str, words: int = PASSAGE_WORDS) -> str:
+        """About `words` words of `text` with the most distinct query words,
+        matched words between MARK_START and MARK_END, "…" where it is cut."""
+        text = text or ""
+        found = self._matches(text)
+        if not found:
+            return self._window(text, 0, words, [])
+        # The window starting at the hit followed most closely by the most distinct
+        # words; a word is about 7 characters here, so 24 words span ~170.
+        span, most = words * 7, len({k for _, _, k in found})
+        best, best_score = 0, 0
+        for i, (start, _, _) in enumerate(found):
+            seen = set()
+            for s, _, k in found[i:]:
+                if s - start >= span:
+                    break
+                seen.add(k)
+            if len(seen) > best_score:
+                best, best_score = i, len(seen)
+                if best_score == most:
+                    break
+        return self._window(text, found[best][0], words, found)
+
+    @staticmethod
+    def _window(text: str, at: int, words: int, found: list) -> str:
+        # A quarter of the words before the first hit, for context, and the rest after
+        # it (more before when the text ends first). One regular expression match per
+        # side, over only the characters the passage can span: a match per word costs more.
+        n_before = words // 4 if at else 0
+        after = _words_after(words - n_before).search(text, at)
+        if after is None:
+            return ""
+        start, end = after.start(), after.end()
+        if at and _WORD.search(text, end) is None:  # about as many words as spaces
+            n_before = words - min(after.group().count(" ") + 1, words - n_before)
+        if n_before:
+            low = max(0, start - 16 * n_before)
+            before = _words_before(n_before).match(text[low:start][::-1])
+            start -= before.end()
+            if start == low and low and text[low - 1].isalnum():  # cut inside a word: drop it
+                start = _WORD_AND_SPACE.match(text, start).end()
+        more_before = _WORD.search(text, 0, start) is not None
+        more_after = _WORD.search(text, end) is not None
+        if not more_after:
+            end = len(text.rstrip())  # keep a closing full stop
+        pieces, pos = [], start
+        for s, e, _ in found:
+            if start <= s and e <= end:
+                pieces += [text[pos:s], MARK_START, text[s:e], MARK_END]
+                pos = e
+        pieces.append(text[pos:end])
+        return ("…" if more_before else "") + "".join(pieces) + ("…" if more_after else "")
+
+
+_WORD_AND_SPACE = re.compile(r"[^\W_]*[\W_]*")
+
+
+@cache
+def _words_after(n: int):
+    """Up to `n` words."""
+    return re.compile(rf"[^\W_]+(?:[\W_]+[^\W_]+){{0,{n - 1}}}")
+
+
+@cache
+def _words_before(n: int):
+    """On reversed text: up to `n` words, each after its separators."""
+    return re.compile(rf"(?:[\W_]+[^\W_]+){{0,{n}}}")
 
 
 # Index maintenance ----------------------------------------------------------------------
@@ -206,7 +345,7 @@ def _order(prefix: str, kind: str) -> str:
 _SQLITE_CITED = (
     "(SELECT json_group_array(json_array(id, title, slug)) FROM (SELECT d.id, d.title, d.slug "
     "FROM disputes_evidence e JOIN disputes_dispute d ON d.id = e.dispute_id "
-    "WHERE e.article_id = ingestion_article_fts.rowid AND d.review_state = 'confirmed' ORDER BY e.published, e.id))"
+    "WHERE e.article_id = hits.id AND d.review_state = 'confirmed' ORDER BY e.published, e.id))"
 )
 _POSTGRES_CITED = (
     "(SELECT json_agg(json_build_array(d.id, d.title, d.slug) ORDER BY e.published, e.id) "
@@ -220,8 +359,8 @@ def _instance(model, fields: list[str], values: dict):
     return model.from_db(connection.alias, fields, [values.get(name, DEFERRED) for name in fields])
 
 
-def _hits(kind: str, rows: list, columns: tuple[str, ...]) -> list[Hit]:
-    """Hits from (id, *columns, rank, snippet, cited) rows; `cited` lists the
+def _hits(kind: str, rows: list, columns: tuple[str, ...], passages: Passages) -> list[Hit]:
+    """Hits from (id, *columns, rank, body, cited) rows; `cited` lists the
     disputes an article is evidence for (one evidence row per dispute and article)."""
     from .models import Dispute
 
@@ -229,8 +368,9 @@ def _hits(kind: str, rows: list, columns: tuple[str, ...]) -> list[Hit]:
     fields = [f.attname for f in model._meta.concrete_fields]
     dispute_fields = [f.attname for f in Dispute._meta.concrete_fields]
     hits = []
-    for pk, *values, rank, snippet_raw, cited in rows:
-        hit = Hit(kind, pk, float(rank), snippet_raw, obj=_instance(model, fields, dict(zip(columns, values), id=pk)))
+    for pk, *values, rank, body, cited in rows:
+        obj = _instance(model, fields, dict(zip(columns, values), id=pk))
+        hit = Hit(kind, pk, float(rank), passages(body), obj=obj)
         hit.disputes = [
             _instance(Dispute, dispute_fields, {"id": dispute_id, "title": title, "slug": slug})
             for dispute_id, title, slug in cited or []
@@ -255,10 +395,10 @@ def root(word: str) -> str:
 def _sqlite_search(kind: str, words: list[str], limit: int, offset: int) -> tuple[int, list[Hit]]:
     match = " ".join('"{}"'.format(w.replace('"', "")) for w in words)
     if kind == "dispute":
-        fts, table, where = "disputes_dispute_fts", "disputes_dispute", "t.review_state = 'confirmed'"
+        fts, table, body, where = "disputes_dispute_fts", "disputes_dispute", "summary", "t.review_state = 'confirmed'"
     else:
         states = ", ".join(f"'{s}'" for s in _PUBLIC_ARTICLE_STATES)
-        fts, table, where = "ingestion_article_fts", "ingestion_article", f"t.status IN ({states})"
+        fts, table, body, where = "ingestion_article_fts", "ingestion_article", "text", f"t.status IN ({states})"
     columns = _COLUMNS[kind]
     # Not bm25(): its IDF walks the whole list of every query word ("encryption"
     # is in half the articles) before it ranks a row, and FTS5 offers no cheaper
@@ -267,36 +407,28 @@ def _sqlite_search(kind: str, words: list[str], limit: int, offset: int) -> tupl
     # compares word roots in the row's title: a word start in the title.
     roots = [root(w) for w in words]
     in_title = " OR ".join(["instr(' ' || lower(t.title), %s) > 0"] * len(roots))
+    base = f"FROM {fts} JOIN {table} t ON t.id = {fts}.rowid WHERE {fts} MATCH %s AND {where}"
     with connection.cursor() as cursor:
-        # No auxiliary function in this query: SQLite would compute it for every
-        # match before sorting, and refuses a window count beside one.
+        # SQLite computes the selected columns of every match before sorting: the
+        # body and the citing disputes are read in the outer query, for the page's rows only.
         cursor.execute(
+            f"SELECT hits.id, {', '.join(f'hits.{c}' for c in columns)}, rank, t.{body}, "
+            f"{_SQLITE_CITED if kind == 'article' else 'NULL'}, total FROM ("
             f"SELECT t.id, {', '.join(f't.{c}' for c in columns)}, "
             f"CASE WHEN {in_title} THEN {TITLE_RANK} ELSE {TEXT_RANK} END AS rank, count(*) OVER () AS total "
-            f"FROM {fts} JOIN {table} t ON t.id = {fts}.rowid WHERE {fts} MATCH %s AND {where} "
-            f"ORDER BY {_order('t.', kind)} LIMIT %s OFFSET %s",
+            f"{base} ORDER BY {_order('t.', kind)} LIMIT %s OFFSET %s) hits "
+            f"JOIN {table} t ON t.id = hits.id ORDER BY {_order('hits.', kind)}",
             [*(f" {r}" for r in roots), match, limit, offset],
         )
         rows = cursor.fetchall()
         if not rows:
             if offset == 0:
                 return 0, []
-            cursor.execute(
-                f"SELECT count(*) FROM {fts} JOIN {table} t ON t.id = {fts}.rowid WHERE {fts} MATCH %s AND {where}",
-                [match],
-            )
+            cursor.execute(f"SELECT count(*) {base}", [match])
             return cursor.fetchone()[0], []
-        # Passages only for the page's rows: SQLite computes the selected
-        # columns of every match before sorting, and a snippet tokenizes the text.
-        # The disputes an article is evidence for come along, in the same way.
-        cited = _SQLITE_CITED if kind == "article" else "NULL"
-        cursor.execute(
-            f"SELECT rowid, snippet({fts}, 1, %s, %s, '…', 24), {cited} FROM {fts} "
-            f"WHERE {fts} MATCH %s AND rowid IN ({', '.join(['%s'] * len(rows))})",
-            [MARK_START, MARK_END, match, *(row[0] for row in rows)],
-        )
-        extra = {pk: (snippet, json.loads(cited) if cited else []) for pk, snippet, cited in cursor.fetchall()}
-    return rows[0][-1], _hits(kind, [(*row[:-1], *extra.get(row[0], ("", []))) for row in rows], columns)
+    total = rows[0][-1]
+    rows = [(*row[:-2], json.loads(row[-2]) if row[-2] else []) for row in rows]
+    return total, _hits(kind, rows, columns, Passages({_sqlite_key(w) for w in words}, _sqlite_key, fold_diacritics=True))
 
 
 def _postgres_search(kind: str, words: list[str], limit: int, offset: int) -> tuple[int, list[Hit]]:
@@ -309,18 +441,19 @@ def _postgres_search(kind: str, words: list[str], limit: int, offset: int) -> tu
     # Any query word at weight A, i.e. in the title (words are \w+: no tsquery syntax).
     title_query = " | ".join(f"'{w}':A" for w in words)
     base = f"FROM {table} t, plainto_tsquery('english', %s) q WHERE t.search_vector @@ q AND {where}"
-    options = f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=30, MinWords=12, MaxFragments=1"
     columns = _COLUMNS[kind]
-    # Rank and count on the stored vectors; headlines only for the page's rows.
+    # Rank and count on the stored vectors; the body and the citing disputes only
+    # for the page's rows. The query's lexemes (stemmed, without stop words) come
+    # along for the passages.
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT id, {', '.join(columns)}, rank, ts_headline('english', coalesce({body}, ''), q, %s), "
-            f"{_POSTGRES_CITED if kind == 'article' else 'NULL'}, total "
-            f"FROM (SELECT t.id, {', '.join(f't.{c}' for c in columns)}, t.{body}, q, "
+            f"SELECT id, {', '.join(columns)}, rank, {body}, "
+            f"{_POSTGRES_CITED if kind == 'article' else 'NULL'}, total, tsvector_to_array(to_tsvector('english', %s)) "
+            f"FROM (SELECT t.id, {', '.join(f't.{c}' for c in columns)}, t.{body}, "
             f"CASE WHEN t.search_vector @@ to_tsquery('english', %s) THEN {TITLE_RANK} ELSE {TEXT_RANK} END AS rank, "
             f"count(*) OVER () AS total {base} ORDER BY {_order('t.', kind)} LIMIT %s OFFSET %s) hits "
             f"ORDER BY {_order('', kind)}",
-            [options, title_query, query, *where_params, limit, offset],
+            [query, title_query, query, *where_params, limit, offset],
         )
         rows = cursor.fetchall()
         if not rows:
@@ -328,7 +461,8 @@ def _postgres_search(kind: str, words: list[str], limit: int, offset: int) -> tu
                 return 0, []
             cursor.execute(f"SELECT count(*) {base}", [query, *where_params])
             return cursor.fetchone()[0], []
-    return rows[0][-1], _hits(kind, [row[:-1] for row in rows], columns)
+    total, lexemes = rows[0][-2:]
+    return total, _hits(kind, [row[:-2] for row in rows], columns, Passages(lexemes, _postgres_key, fold_diacritics=False))
 
 
 def search(kind: str, query: str, *, limit: int = 20, offset: int = 0) -> tuple[int, list[Hit]]:

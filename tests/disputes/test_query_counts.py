@@ -21,8 +21,8 @@ PAGES = {
     "/platforms/twitter/": 9,
     "/actors/meity/": 7,
     "/compare/": 3,
-    # per kind: the page of hits with their rows and total; SQLite reads passages (and citing disputes) apart
-    "/search/?q=withhold": 4 if connection.vendor == "sqlite" else 2,
+    # per kind: the page of hits with their rows, text, citing disputes and total
+    "/search/?q=withhold": 2,
     "/api/disputes/": 3,
     "/api/disputes/india-orders-0/": 7,
     "/api/demands/": 3,

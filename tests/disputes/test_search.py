@@ -1,10 +1,12 @@
 """Search runs on each database's own full-text engine; `make test` runs this
 file on SQLite (FTS5) and on PostgreSQL (tsvector) and both must agree."""
 
+import re
+
 import pytest
 from django.db import connection
 
-from disputes.search import search
+from disputes.search import MARK_END, MARK_START, PASSAGE_WORDS, search
 from tests.factories import ArticleFactory, DisputeFactory
 
 pytestmark = pytest.mark.django_db
@@ -156,3 +158,62 @@ def test_an_old_update_trigger_on_every_column_is_replaced(db):
         ensure_search_index()
         cursor.execute("SELECT sql FROM sqlite_master WHERE name = 'ingestion_article_fts_au'")
         assert "AFTER UPDATE OF title, text ON" in cursor.fetchone()[0]
+
+
+def _marked(passage: str) -> list[str]:
+    return re.findall(f"{MARK_START}(.*?){MARK_END}", passage)
+
+
+@pytest.mark.parametrize("q, text", [
+    ("encryption", "Encrypted apps: ENCRYPTS, encrypting, the encryption_key and re-encryption, not encore or Encyclopedia."),
+    ("protest sovereign", "Protesters protested; a protest over sovereignty, the sovereign's protests, sovereigns."),
+    ("running laws", "He runs, ran and was running; lawyers and laws, a lawful law."),
+    ("cafe", "Le café, the cafes and a CAFÉ near a caféteria."),
+])
+def test_passages_mark_what_the_databases_own_engine_matches(db, q, text):
+    # The passages are built in Python: they must mark the words the engine's
+    # own highlighter marks (FTS5's highlight(), PostgreSQL's ts_headline()).
+    article = ArticleFactory(title="Untitled", text=text, status="annotated")
+    total, hits = search("article", q)
+    if total == 0:  # a word form this engine does not fold (PostgreSQL keeps accents)
+        assert connection.vendor == "postgresql" and q == "cafe"
+        return
+    [hit] = hits
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(
+                "SELECT highlight(ingestion_article_fts, 1, %s, %s) FROM ingestion_article_fts "
+                "WHERE ingestion_article_fts MATCH %s AND rowid = %s",
+                [MARK_START, MARK_END, " ".join(f'"{w}"' for w in q.split()), article.pk],
+            )
+        else:
+            cursor.execute(
+                "SELECT ts_headline('english', %s, plainto_tsquery('english', %s), %s)",
+                [text, q, f"HighlightAll=true, StartSel={MARK_START}, StopSel={MARK_END}"],
+            )
+        expected = _marked(cursor.fetchone()[0])
+    assert expected and _marked(hit.snippet_raw) == expected
+
+
+def test_a_passage_is_the_window_around_the_best_match(db):
+    filler = " ".join(f"word{i}" for i in range(200))
+    ArticleFactory(title="Untitled", text=f"{filler} kavach once. {filler} the kavach order and its telegram ban. {filler}",
+                   status="annotated")
+    [hit] = search("article", "kavach telegram")[1]
+    passage = hit.snippet_raw
+    # Both words in one window, rather than the first "kavach" alone; cut on both sides.
+    assert _marked(passage) == ["kavach", "telegram"]
+    assert passage.startswith("…") and passage.endswith("…")
+    assert len(passage.split()) == PASSAGE_WORDS
+
+
+def test_a_passage_without_a_match_in_the_text_is_its_start(db):
+    ArticleFactory(title="Kavach order", text=" ".join(f"word{i}" for i in range(100)) + ".", status="annotated")
+    [hit] = search("article", "kavach")[1]
+    assert hit.snippet_raw == " ".join(f"word{i}" for i in range(PASSAGE_WORDS)) + "…"
+
+
+def test_a_passage_at_the_end_of_a_text_takes_more_words_before(db):
+    ArticleFactory(title="Untitled", text=" ".join(f"word{i}" for i in range(100)) + " kavach.", status="annotated")
+    [hit] = search("article", "kavach")[1]
+    assert hit.snippet_raw.startswith("…word77 ") and hit.snippet_raw.endswith(f"{MARK_START}kavach{MARK_END}.")
