@@ -26,9 +26,9 @@ def platform_url(code: str) -> str:
 
 @register.simple_tag
 @cache
-def route(name: str) -> str:
-    """{% url %} for the argument-free addresses of the chrome every page renders."""
-    return reverse(name)
+def route(name: str, *args: str) -> str:
+    """{% url %} for the few fixed addresses of the chrome and forms every page renders."""
+    return reverse(name, args=args)
 
 
 @cache
