@@ -126,9 +126,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Web, worker and beat share one file: WAL lets readers run beside a writer,
     # IMMEDIATE transactions and a busy timeout avoid "database is locked" errors.
     # Connections persist (CONN_MAX_AGE) like PostgreSQL's: reopening one per request or task
-    # re-runs the PRAGMAs and re-reads the schema.
+    # re-runs the PRAGMAs and re-reads the schema. A 64 MiB page cache (filled only as
+    # pages are read) instead of 2 MiB: one search over 200,000 articles reads more than
+    # 2 MiB of index and rows, and re-read them all from the OS on every request
+    # (bench/pages.py: its queries took 2.1 ms, 1.2 ms with this).
     DATABASES["default"]["OPTIONS"] = {
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536;",
         "transaction_mode": "IMMEDIATE",
         "timeout": 30,
     }
