@@ -18,6 +18,16 @@ class FastSelect(forms.Select):
     """A <select> rendered in Python: the template-per-option widget costs
     milliseconds on lists of countries, and the list page is rendered often."""
 
+    @property
+    def choices(self):
+        return self._choices
+
+    @choices.setter
+    def choices(self, value):
+        # Always flat (value, label) pairs here: Django's normalisation of them ran again on
+        # every copy of the form's fields, on every request.
+        self._choices = list(value)
+
     def render(self, name, value, attrs=None, renderer=None):
         attrs = self.build_attrs(self.attrs, attrs)
         value = "" if value is None else str(value)
@@ -28,7 +38,8 @@ class FastSelect(forms.Select):
             for v, label in self.choices
         )
         attr_html = "".join(
-            f' {escape(str(k))}="{escape(str(v))}"' for k, v in attrs.items() if v not in (None, False)
+            f' {escape(str(k))}="{escape(str(v))}"' for k, v in attrs.items()
+            if v not in (None, False) and k not in ("maxlength", "minlength")  # a CharField's, not a menu's
         )
         return mark_safe(f'<select name="{escape(name)}"{attr_html}>{options}</select>')
 
@@ -46,6 +57,10 @@ class FastInput(forms.TextInput):
         return format_html('<input name="{}"{}>', name, attr_html)
 
 
+class FastHiddenInput(FastInput):
+    input_type = "hidden"
+
+
 class FastDateInput(FastInput):
     input_type = "date"
 
@@ -53,10 +68,36 @@ class FastDateInput(FastInput):
         return value.isoformat() if hasattr(value, "isoformat") else value
 
 
-def _choice(label: str, choices, **kwargs) -> forms.ChoiceField:
-    return forms.ChoiceField(
-        label=label, required=False, choices=[("", "Any")] + list(choices), widget=FastSelect, **kwargs
-    )
+class CodeField(forms.CharField):
+    """One of a fixed set of codes, offered as a menu.
+
+    Not a ChoiceField: forms deep-copy their fields on every request, and a ChoiceField
+    re-normalises its choices each time (a fifth of a warm list request). The menu's
+    choices live on the widget; validation checks a set that copies share.
+    """
+
+    def __init__(self, *, choices, blank: str | None = "Any", **kwargs):
+        choices = list(choices)
+        menu = [("", blank), *choices] if blank else choices
+        super().__init__(required=False, max_length=40, widget=FastSelect(choices=menu), **kwargs)
+        self.codes = frozenset(str(value) for value, _ in choices)
+
+    def __deepcopy__(self, memo):
+        copied = super().__deepcopy__(memo)
+        copied.codes = self.codes
+        return copied
+
+    def validate(self, value):
+        super().validate(value)
+        if value and value not in self.codes:
+            raise forms.ValidationError(
+                "Select a valid choice. %(value)s is not one of the available choices.",
+                code="invalid_choice", params={"value": value},
+            )
+
+
+def _choice(label: str, choices, **kwargs) -> CodeField:
+    return CodeField(label=label, choices=choices, **kwargs)
 
 
 class _Form(forms.Form):
@@ -78,10 +119,10 @@ class DisputeFilterForm(_Form):
     outcome = _choice("Outcome", OutcomeKind.choices)
     status = _choice("Status", DisputeStatus.choices)
     topic = forms.SlugField(label="Topic", required=False, max_length=40, widget=FastSelect)
-    actor = forms.SlugField(required=False, max_length=200, widget=forms.HiddenInput)
+    actor = forms.SlugField(required=False, max_length=200, widget=FastHiddenInput)
     date_from = forms.DateField(label="Started from", required=False, widget=FastDateInput)
     date_to = forms.DateField(label="Started until", required=False, widget=FastDateInput)
-    sort = forms.ChoiceField(label="Sort", required=False, choices=SORTS, widget=FastSelect)
+    sort = CodeField(label="Sort", choices=SORTS, blank=None)
     page = forms.IntegerField(required=False, min_value=1, max_value=1_000_000, widget=forms.HiddenInput)
 
     def __init__(self, *args, countries=None, topics=None, **kwargs):

@@ -207,6 +207,13 @@ def _words_before(n: int):
 # Index maintenance ----------------------------------------------------------------------
 
 
+# FTS5 leaf pages of 1,000 bytes instead of its default 4,050: an AND of a rare word and a
+# common one seeks through the common word's list in finer steps. Measured on bench/pages.py's
+# 200,000 articles: "encryption sovereign" (in 414 and 99,867 articles) matched in 0.25 ms
+# instead of 0.40; a search of two common words took 4.2 ms instead of 3.9.
+FTS5_PAGE_SIZE = 1000
+
+
 def _sqlite_statements(fts: str, table: str, columns: tuple[str, ...]) -> list[str]:
     cols = ", ".join(columns)
     new = ", ".join(f"new.{c}" for c in columns)
@@ -261,7 +268,12 @@ def ensure_search_index(conn=None) -> None:
                     cursor.execute(f"DROP TRIGGER {fts}_au")
                 for statement in _sqlite_statements(fts, table, columns):
                     cursor.execute(statement)
-                if not had_triggers:
+                cursor.execute(f"SELECT v FROM {fts}_config WHERE k = 'pgsz'")
+                row = cursor.fetchone()
+                sized = row is not None and int(row[0]) == FTS5_PAGE_SIZE
+                if not sized:
+                    cursor.execute(f"INSERT INTO {fts}({fts}, rank) VALUES ('pgsz', %s)", [FTS5_PAGE_SIZE])
+                if not had_triggers or not sized:  # rewritten in leaves of the new size
                     cursor.execute(f"INSERT INTO {fts}({fts}) VALUES ('rebuild')")
         elif conn.vendor == "postgresql":
             for table, (body, index) in _PG_TABLES.items():

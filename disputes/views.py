@@ -40,9 +40,15 @@ def _bad_request(request, template: str, context: dict):
 
 @require_safe
 def home(request):
+    def load():
+        return {"figures": selectors.home_figures(), "latest": selectors.latest_facts(10)}
+
     context = {
-        "figures": cached("home-figures", selectors.home_figures),
-        "latest": cached("latest-facts", selectors.latest_facts, 10),
+        # Figures and the latest events are a cached template fragment keyed by this
+        # version (rendering the events was most of a warm request): on a hit their data is
+        # never loaded.
+        "data_version": data_version(),
+        **lazy_items(("figures", "latest"), load),
     }
     return render(request, "disputes/home.html", context)
 
@@ -74,6 +80,16 @@ class _CachedCountPaginator(Paginator):
     def count(self):
         return cached("dispute-count", lambda: self.object_list.count(), key=self._key)
 
+    def page(self, number):
+        # The page's rows are sliced lazily: when they come from a cached fragment, building
+        # the filtered queryset (a third of a warm list request) is skipped too.
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        return self._get_page(SimpleLazyObject(lambda: self.object_list[bottom:top]), number, self)
+
 
 def _filter_form(request) -> DisputeFilterForm:
     return DisputeFilterForm(
@@ -89,14 +105,22 @@ def dispute_list(request):
     form = _filter_form(request)
     template = _partial(request, "disputes/dispute_list.html", "dispute-browser")
     if not form.is_valid():
-        return _bad_request(request, template, {"form": form, "page": None})
+        return _bad_request(request, template, {"form": form, "filters": form.fields_html(), "page": None})
     disputes = SimpleLazyObject(
         lambda: selectors.disputes_filtered(form.cleaned_data).prefetch_related(selectors.targets_prefetch())
     )
     query = request.GET.copy()
     query.pop("page", None)
     page = _CachedCountPaginator(disputes, PER_PAGE, key=query.urlencode()).get_page(form.cleaned_data.get("page"))
-    context = {"form": form, "page": page, "query": query.urlencode(), "data_version": data_version()}
+    context = {
+        "form": form,
+        # The filter menus depend only on the query and on the data (which countries and
+        # topics have disputes): rendered once per data version.
+        "filters": cached("dispute-filters", form.fields_html, key=query.urlencode()),
+        "page": page,
+        "query": query.urlencode(),
+        "data_version": data_version(),
+    }
     return render(request, template, context)
 
 

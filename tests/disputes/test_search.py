@@ -160,6 +160,18 @@ def test_an_old_update_trigger_on_every_column_is_replaced(db):
         assert "AFTER UPDATE OF title, text ON" in cursor.fetchone()[0]
 
 
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="FTS5 leaf size is SQLite's")
+def test_an_index_with_the_default_leaf_size_is_rebuilt_with_the_smaller_one(corpus):
+    from disputes.search import FTS5_PAGE_SIZE, ensure_search_index
+
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM ingestion_article_fts_config WHERE k = 'pgsz'")  # an index from before
+        ensure_search_index()
+        cursor.execute("SELECT v FROM ingestion_article_fts_config WHERE k = 'pgsz'")
+        assert cursor.fetchone()[0] == FTS5_PAGE_SIZE
+    assert search("article", "farmers")[0] == 1  # rebuilt, not emptied
+
+
 def _marked(passage: str) -> list[str]:
     return re.findall(f"{MARK_START}(.*?){MARK_END}", passage)
 
