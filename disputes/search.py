@@ -28,7 +28,8 @@ MAX_TERMS = 12
 
 
 def _vector(row: str, body: str) -> str:
-    """The stored search vector: the title weighted A for ranking, plus title and body."""
+    """The stored search vector: the title weighted A (which ranking no longer reads: see
+    _title_test), plus title and body."""
     return (
         f"setweight(to_tsvector('english'::regconfig, coalesce({row}title, '')), 'A') || "
         f"to_tsvector('english'::regconfig, coalesce({row}title, '') || ' ' || coalesce({row}{body}, ''))"
@@ -404,6 +405,14 @@ def root(word: str) -> str:
     return word
 
 
+def _title_test(function: str, count: int) -> str:
+    """SQL: the title has a word starting with one of `count` roots (parameters, each after a
+    space). The same test on both databases (`instr` on SQLite, `strpos` on PostgreSQL); it reads
+    the title only, where FTS5 would need a second pass over the matches and PostgreSQL would
+    unpack each match's stored vector."""
+    return " OR ".join([f"{function}(' ' || lower(t.title), %s) > 0"] * count)
+
+
 def _sqlite_search(kind: str, words: list[str], limit: int, offset: int) -> tuple[int, list[Hit]]:
     match = " ".join('"{}"'.format(w.replace('"', "")) for w in words)
     if kind == "dispute":
@@ -417,8 +426,8 @@ def _sqlite_search(kind: str, words: list[str], limit: int, offset: int) -> tupl
     # term-frequency function. Asking FTS5 whether a word is in the title
     # (a column filter) costs a second pass over the matches, so the title test
     # compares word roots in the row's title: a word start in the title.
-    roots = [root(w) for w in words]
-    in_title = " OR ".join(["instr(' ' || lower(t.title), %s) > 0"] * len(roots))
+    roots = [f" {root(w)}" for w in words]
+    in_title = _title_test("instr", len(roots))
     base = f"FROM {fts} JOIN {table} t ON t.id = {fts}.rowid WHERE {fts} MATCH %s AND {where}"
     with connection.cursor() as cursor:
         # SQLite computes the selected columns of every match before sorting: the
@@ -430,7 +439,7 @@ def _sqlite_search(kind: str, words: list[str], limit: int, offset: int) -> tupl
             f"CASE WHEN {in_title} THEN {TITLE_RANK} ELSE {TEXT_RANK} END AS rank, count(*) OVER () AS total "
             f"{base} ORDER BY {_order('t.', kind)} LIMIT %s OFFSET %s) hits "
             f"JOIN {table} t ON t.id = hits.id ORDER BY {_order('hits.', kind)}",
-            [*(f" {r}" for r in roots), match, limit, offset],
+            [*roots, match, limit, offset],
         )
         rows = cursor.fetchall()
         if not rows:
@@ -450,22 +459,21 @@ def _postgres_search(kind: str, words: list[str], limit: int, offset: int) -> tu
         table, body, where = "ingestion_article", "text", "t.status = ANY(%s)"
     where_params = [] if kind == "dispute" else [list(_PUBLIC_ARTICLE_STATES)]
     query = " ".join(words)
-    # Any query word at weight A, i.e. in the title (words are \w+: no tsquery syntax).
-    title_query = " | ".join(f"'{w}':A" for w in words)
+    roots = [f" {root(w)}" for w in words]
     base = f"FROM {table} t, plainto_tsquery('english', %s) q WHERE t.search_vector @@ q AND {where}"
     columns = _COLUMNS[kind]
-    # Rank and count on the stored vectors; the body and the citing disputes only
-    # for the page's rows. The query's lexemes (stemmed, without stop words) come
-    # along for the passages.
+    # Rank and count on the stored vectors and titles; the body and the citing disputes only
+    # for the page's rows (the inner query would otherwise read every match's text). The
+    # query's lexemes (stemmed, without stop words) come along for the passages.
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT id, {', '.join(columns)}, rank, {body}, "
+            f"SELECT hits.id, {', '.join(f'hits.{c}' for c in columns)}, rank, t.{body}, "
             f"{_POSTGRES_CITED if kind == 'article' else 'NULL'}, total, tsvector_to_array(to_tsvector('english', %s)) "
-            f"FROM (SELECT t.id, {', '.join(f't.{c}' for c in columns)}, t.{body}, "
-            f"CASE WHEN t.search_vector @@ to_tsquery('english', %s) THEN {TITLE_RANK} ELSE {TEXT_RANK} END AS rank, "
+            f"FROM (SELECT t.id, {', '.join(f't.{c}' for c in columns)}, "
+            f"CASE WHEN {_title_test('strpos', len(roots))} THEN {TITLE_RANK} ELSE {TEXT_RANK} END AS rank, "
             f"count(*) OVER () AS total {base} ORDER BY {_order('t.', kind)} LIMIT %s OFFSET %s) hits "
-            f"ORDER BY {_order('', kind)}",
-            [query, title_query, query, *where_params, limit, offset],
+            f"JOIN {table} t ON t.id = hits.id ORDER BY {_order('hits.', kind)}",
+            [query, *roots, query, *where_params, limit, offset],
         )
         rows = cursor.fetchall()
         if not rows:
