@@ -17,6 +17,7 @@ pays.
 
     .venv/bin/python bench/pages.py --small                  # SQLite in a temp dir
     .venv/bin/python bench/pages.py --small --no-cache --http
+    CACHE_URL=redis://127.0.0.1:6379/7 .venv/bin/python bench/pages.py --small   # the production cache
     DATABASE_URL=postgres://.../bench .venv/bin/python bench/pages.py --small
 
 The database must be empty, or hold this benchmark's dataset of the same size
