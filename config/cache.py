@@ -13,14 +13,15 @@ from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.backends.redis import RedisCache
 
 _MISSING = object()
+# How long a process keeps an entry it read: the keys never change value, so this only bounds
+# memory held by versions that are gone.
+LOCAL_SECONDS = 60
 
 
 class LayeredRedisCache(RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
-        options = params.get("OPTIONS", {})
-        self._prefixes = tuple(options.pop("LOCAL_PREFIXES", settings.CACHE_IMMUTABLE_PREFIXES))
-        self._local_seconds = options.pop("LOCAL_SECONDS", 60)
+        self._prefixes = tuple(settings.CACHE_IMMUTABLE_PREFIXES)
         self._local = LocMemCache(f"layer-{id(self)}", {"OPTIONS": {"MAX_ENTRIES": 2000}})
 
     def _layered(self, key) -> bool:
@@ -34,14 +35,13 @@ class LayeredRedisCache(RedisCache):
             value = super().get(key, _MISSING, version)
             if value is _MISSING:
                 return default
-            self._local.set(key, value, self._local_seconds, version)
+            self._local.set(key, value, LOCAL_SECONDS, version)
         return value
 
     def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
         super().set(key, value, timeout, version)
         if self._layered(key):
-            self._local.set(key, value, min(self.get_backend_timeout(timeout) or self._local_seconds,
-                                            self._local_seconds), version)
+            self._local.set(key, value, LOCAL_SECONDS, version)
 
     def delete(self, key, version=None):
         self._local.delete(key, version)

@@ -111,14 +111,15 @@ def dispute_list(request):
     )
     query = request.GET.copy()
     query.pop("page", None)
-    page = _CachedCountPaginator(disputes, PER_PAGE, key=query.urlencode()).get_page(form.cleaned_data.get("page"))
+    query = query.urlencode()
+    page = _CachedCountPaginator(disputes, PER_PAGE, key=query).get_page(form.cleaned_data.get("page"))
     context = {
         "form": form,
         # The filter menus depend only on the query and on the data (which countries and
         # topics have disputes): rendered once per data version.
-        "filters": cached("dispute-filters", form.fields_html, key=query.urlencode()),
+        "filters": cached("dispute-filters", form.fields_html, key=query),
         "page": page,
-        "query": query.urlencode(),
+        "query": query,
         "data_version": data_version(),
     }
     return render(request, template, context)
