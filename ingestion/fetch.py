@@ -7,6 +7,7 @@ type check, conditional GET, and a per-host slot from `HostLimiter`. Failures ar
 """
 
 import contextlib
+import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -16,6 +17,7 @@ from urllib.parse import urljoin
 
 import requests
 import urllib3
+from redis.exceptions import RedisError
 from requests.adapters import HTTPAdapter
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
@@ -75,6 +77,10 @@ class HostLimiter:
     def slot(self, host: str) -> Iterator[None]:
         yield
 
+    @contextlib.contextmanager
+    def keeping(self) -> Iterator[None]:
+        yield
+
 
 # KEYS[1] = slot set of one host; ARGV = limit, ttl seconds, token. A sorted set scored by
 # expiry: expired members are dropped first, so a worker killed with SIGKILL frees its slot
@@ -92,8 +98,27 @@ return 0
 """
 
 
+@dataclass
+class _Kept:
+    """A slot kept between requests: its host, its token, and since when (monotonic)."""
+
+    host: str | None = None
+    token: str = ""
+    since: float = 0.0
+
+
 class RedisHostLimiter(HostLimiter):
-    """At most `limit` concurrent requests per host across all processes sharing `redis`."""
+    """At most `limit` concurrent requests per host across all processes sharing `redis`.
+
+    `ttl` is the longest one request can hold a slot: a slot of a worker killed with SIGKILL
+    frees itself after that. Within `keeping()`, a slot is kept between consecutive requests to
+    the same host (one feed's pages, fetched one after the other) instead of being taken and
+    given back around each request, two round trips to Redis each. It is given back when a
+    request goes to another host, when `keeping()` ends, and once it has been kept for
+    `keep_for` seconds: then, after a pause as long as a waiting worker's poll interval, it
+    is taken again, so a worker waiting for this host gets its turn. A kept slot expires
+    after `keep_for + ttl`, enough for a request started just before `keep_for` is up.
+    """
 
     def __init__(
         self,
@@ -103,6 +128,7 @@ class RedisHostLimiter(HostLimiter):
         ttl: float,
         wait: float = 10.0,
         poll_interval: float = 0.05,
+        keep_for: float = 5.0,
         prefix: str = "standoff:host-slots:",
     ):
         self.redis = redis
@@ -110,8 +136,10 @@ class RedisHostLimiter(HostLimiter):
         self.ttl = ttl
         self.wait = wait
         self.poll_interval = poll_interval
+        self.keep_for = keep_for
         self.prefix = prefix
         self._acquire = redis.register_script(_ACQUIRE_LUA)
+        self._local = threading.local()  # the kept slot, per thread (a -P threads worker)
 
     def key(self, host: str) -> str:
         return f"{self.prefix}{host}"
@@ -121,12 +149,11 @@ class RedisHostLimiter(HostLimiter):
         now = self.redis.time()
         return self.redis.zcount(self.key(host), now[0] + now[1] / 1e6, "+inf")
 
-    @contextlib.contextmanager
-    def slot(self, host: str) -> Iterator[None]:
+    def _take(self, host: str, ttl: float) -> str:
         key = self.key(host)
         token = uuid.uuid4().hex
         deadline = time.monotonic() + self.wait
-        while not self._acquire(keys=[key], args=[self.limit, self.ttl, token]):
+        while not self._acquire(keys=[key], args=[self.limit, ttl, token]):
             if time.monotonic() >= deadline:
                 raise TransientError(
                     f"host {host} already has {self.limit} requests in flight",
@@ -134,10 +161,49 @@ class RedisHostLimiter(HostLimiter):
                     retry_after=self.wait,
                 )
             time.sleep(self.poll_interval)
+        return token
+
+    def _give_back(self, host: str, token: str) -> None:
+        self.redis.zrem(self.key(host), token)
+
+    @contextlib.contextmanager
+    def slot(self, host: str) -> Iterator[None]:
+        kept = getattr(self._local, "kept", None)
+        if kept is None:
+            token = self._take(host, self.ttl)
+            try:
+                yield
+            finally:
+                self._give_back(host, token)
+            return
+        if kept.host == host and time.monotonic() - kept.since > self.keep_for:
+            self._give_back(host, kept.token)
+            kept.host = None
+            time.sleep(self.poll_interval)  # a waiting worker's turn
+        if kept.host != host:
+            if kept.host is not None:
+                self._give_back(kept.host, kept.token)
+                kept.host = None
+            kept.token = self._take(host, self.keep_for + self.ttl)
+            kept.host, kept.since = host, time.monotonic()
+        yield
+
+    @contextlib.contextmanager
+    def keeping(self) -> Iterator[None]:
+        """Keep slots between the requests made inside; give the last one back at the end."""
+        if getattr(self._local, "kept", None) is not None:
+            yield  # already keeping
+            return
+        kept = self._local.kept = _Kept()
         try:
             yield
         finally:
-            self.redis.zrem(key, token)
+            self._local.kept = None
+            if kept.host is not None:
+                try:
+                    self._give_back(kept.host, kept.token)
+                except RedisError:
+                    pass  # the slot expires by itself; the pages fetched inside must not be lost
 
 
 class _VettedConnectionMixin:

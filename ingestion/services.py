@@ -239,20 +239,22 @@ def articles_fetch(*, article_ids: list[int], final_attempt: bool = False,
              + settings.INGEST_TOTAL_TIMEOUT)
     started = time.monotonic()
     pages = []
-    for position, article in enumerate(batch.articles):
-        if budget is not None and position and time.monotonic() - started + worst > budget:
-            _release_unstarted(batch, batch.articles[position:])
-            break
-        try:
-            pages.append((article, _fetch(article.url, policy=policy)))
-        except TransientError as exc:
-            _handle_transient(batch, article, from_status=Status.DISCOVERED, error=exc,
-                              final_attempt=final_attempt)
-            if exc.code == "time_limit":  # the hard kill is seconds away: start nothing more
-                _release_unstarted(batch, batch.articles[position + 1:])
+    # A batch is mostly one feed's pages: one host slot serves them all (see RedisHostLimiter).
+    with host_limiter().keeping():
+        for position, article in enumerate(batch.articles):
+            if budget is not None and position and time.monotonic() - started + worst > budget:
+                _release_unstarted(batch, batch.articles[position:])
                 break
-        except PermanentError as exc:
-            _fail(article, batch.token, from_status=Status.DISCOVERED, error=exc)
+            try:
+                pages.append((article, _fetch(article.url, policy=policy)))
+            except TransientError as exc:
+                _handle_transient(batch, article, from_status=Status.DISCOVERED, error=exc,
+                                  final_attempt=final_attempt)
+                if exc.code == "time_limit":  # the hard kill is seconds away: start nothing more
+                    _release_unstarted(batch, batch.articles[position + 1:])
+                    break
+            except PermanentError as exc:
+                _fail(article, batch.token, from_status=Status.DISCOVERED, error=exc)
 
     from ingestion.tasks import extract_articles_task, fetch_articles_task
 

@@ -217,3 +217,70 @@ def test_a_slot_held_by_a_killed_worker_expires(http_server, policy, redis_clien
     assert info.value.code == "host_busy"
     time.sleep(0.6)
     assert fetch(url, policy=policy, limiter=limiter).status == 200
+
+
+def test_a_kept_slot_serves_consecutive_requests_to_one_host(http_server, policy, redis_client):
+    url = http_server.add("/a", PAGE)
+    worker = RedisHostLimiter(redis_client, limit=1, ttl=30, wait=0.2)
+    other = RedisHostLimiter(redis_client, limit=1, ttl=30, wait=0.2)
+    taken = []
+    real_take = worker._take
+    worker._take = lambda host, ttl: taken.append(host) or real_take(host, ttl)
+    with worker.keeping():
+        for _ in range(3):
+            assert fetch(url, policy=policy, limiter=worker).status == 200
+        # Kept between requests: the host's only slot stays taken.
+        assert worker.held("127.0.0.1") == 1
+        with pytest.raises(TransientError) as info:
+            fetch(url, policy=policy, limiter=other)
+        assert info.value.code == "host_busy"
+    assert taken == ["127.0.0.1"]
+    assert worker.held("127.0.0.1") == 0
+    assert fetch(url, policy=policy, limiter=other).status == 200
+
+
+def test_a_kept_slot_is_given_back_for_a_request_to_another_host(http_server, policy, redis_client):
+    first = http_server.add("/a", PAGE)
+    second = first.replace("127.0.0.1", "localhost")
+    worker = RedisHostLimiter(redis_client, limit=1, ttl=30, wait=0.2)
+    with worker.keeping():
+        fetch(first, policy=policy, limiter=worker)
+        fetch(second, policy=policy, limiter=worker)
+        assert (worker.held("127.0.0.1"), worker.held("localhost")) == (0, 1)
+    assert worker.held("localhost") == 0
+
+
+def test_a_worker_waiting_for_a_kept_slot_gets_its_turn(http_server, policy, redis_client):
+    url = http_server.add("/slow", PAGE, delay=0.05)
+    keeper = RedisHostLimiter(redis_client, limit=1, ttl=30, wait=5, keep_for=0.1)
+    waiter = RedisHostLimiter(redis_client, limit=1, ttl=30, wait=5, poll_interval=0.01)
+    order = []
+
+    def keep_fetching():
+        with keeper.keeping():
+            for _ in range(8):
+                fetch(url, policy=policy, limiter=keeper)
+                order.append("keeper")
+
+    thread = threading.Thread(target=keep_fetching)
+    thread.start()
+    while not order:
+        time.sleep(0.005)
+    fetch(url, policy=policy, limiter=waiter)
+    order.append("waiter")
+    thread.join()
+    assert order.index("waiter") < len(order) - 1  # not left waiting until the keeper was done
+    assert http_server.peak_in_flight["/slow"] == 1
+
+
+def test_a_slot_kept_by_a_killed_worker_expires(http_server, policy, redis_client):
+    url = http_server.add("/a", PAGE)
+    killed = RedisHostLimiter(redis_client, limit=1, ttl=0.3, wait=0.2, keep_for=0.2)
+    other = RedisHostLimiter(redis_client, limit=1, ttl=0.3, wait=0.1)
+    keeping = killed.keeping()
+    keeping.__enter__()  # and never left: the worker died holding the slot
+    fetch(url, policy=policy, limiter=killed)
+    with pytest.raises(TransientError):
+        fetch(url, policy=policy, limiter=other)
+    time.sleep(0.6)  # keep_for + ttl
+    assert fetch(url, policy=policy, limiter=other).status == 200
