@@ -55,3 +55,19 @@ def test_the_curators_group_has_exactly_the_curation_permissions():
     assert granted == set(curator_codenames())
     assert ("disputes", "delete_dispute") not in granted
     assert ("auth", "change_user") not in granted
+
+
+@pytest.mark.django_db
+def test_sqlite_connections_get_their_pragmas():
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite settings")
+    with connection.cursor() as cursor:
+        values = {}
+        for pragma in ("synchronous", "cache_size", "wal_autocheckpoint"):
+            cursor.execute(f"PRAGMA {pragma}")
+            values[pragma] = cursor.fetchone()[0]
+    # 1 = NORMAL; a negative cache size is in KiB. (The test database is in memory, so its
+    # journal mode is not WAL.)
+    assert values == {"synchronous": 1, "cache_size": -65536, "wal_autocheckpoint": 10000}
