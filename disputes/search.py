@@ -430,12 +430,13 @@ def _sqlite_search(kind: str, words: list[str], limit: int, offset: int) -> tupl
     in_title = _title_test("instr", len(roots))
     base = f"FROM {fts} JOIN {table} t ON t.id = {fts}.rowid WHERE {fts} MATCH %s AND {where}"
     with connection.cursor() as cursor:
-        # SQLite computes the selected columns of every match before sorting: the
-        # body and the citing disputes are read in the outer query, for the page's rows only.
+        # SQLite computes the selected columns of every match before sorting: the inner query
+        # sorts only what it sorts by, and the columns shown (the body, the citing disputes)
+        # are read in the outer query, for the page's rows only.
         cursor.execute(
-            f"SELECT hits.id, {', '.join(f'hits.{c}' for c in columns)}, rank, t.{body}, "
+            f"SELECT hits.id, {', '.join(f't.{c}' for c in columns)}, rank, t.{body}, "
             f"{_SQLITE_CITED if kind == 'article' else 'NULL'}, total FROM ("
-            f"SELECT t.id, {', '.join(f't.{c}' for c in columns)}, "
+            f"SELECT t.id, t.{_DATES[kind]}, "
             f"CASE WHEN {in_title} THEN {TITLE_RANK} ELSE {TEXT_RANK} END AS rank, count(*) OVER () AS total "
             f"{base} ORDER BY {_order('t.', kind)} LIMIT %s OFFSET %s) hits "
             f"JOIN {table} t ON t.id = hits.id ORDER BY {_order('hits.', kind)}",
@@ -462,14 +463,14 @@ def _postgres_search(kind: str, words: list[str], limit: int, offset: int) -> tu
     roots = [f" {root(w)}" for w in words]
     base = f"FROM {table} t, plainto_tsquery('english', %s) q WHERE t.search_vector @@ q AND {where}"
     columns = _COLUMNS[kind]
-    # Rank and count on the stored vectors and titles; the body and the citing disputes only
-    # for the page's rows (the inner query would otherwise read every match's text). The
-    # query's lexemes (stemmed, without stop words) come along for the passages.
+    # Rank and count on the stored vectors and titles; the columns shown, the body and the
+    # citing disputes only for the page's rows (the inner query would otherwise carry every
+    # match's). The query's lexemes (stemmed, without stop words) come along for the passages.
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT hits.id, {', '.join(f'hits.{c}' for c in columns)}, rank, t.{body}, "
+            f"SELECT hits.id, {', '.join(f't.{c}' for c in columns)}, rank, t.{body}, "
             f"{_POSTGRES_CITED if kind == 'article' else 'NULL'}, total, tsvector_to_array(to_tsvector('english', %s)) "
-            f"FROM (SELECT t.id, {', '.join(f't.{c}' for c in columns)}, "
+            f"FROM (SELECT t.id, t.{_DATES[kind]}, "
             f"CASE WHEN {_title_test('strpos', len(roots))} THEN {TITLE_RANK} ELSE {TEXT_RANK} END AS rank, "
             f"count(*) OVER () AS total {base} ORDER BY {_order('t.', kind)} LIMIT %s OFFSET %s) hits "
             f"JOIN {table} t ON t.id = hits.id ORDER BY {_order('hits.', kind)}",

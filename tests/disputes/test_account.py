@@ -77,6 +77,23 @@ def test_token_writes_need_post_and_csrf(researcher):
     assert not ApiToken.objects.exists()
 
 
+def test_htmx_writes_carry_the_token_of_the_page(researcher):
+    # The token htmx sends is the one base.html puts in hx-headers for signed-in users.
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(researcher)
+    html = client.get(ACCOUNT).content.decode()
+    token = html.split('hx-headers=\'{"x-csrftoken": "')[1].split('"')[0]
+    response = client.post(CREATE, {"name": "x"}, HTTP_HX_REQUEST="true", HTTP_X_CSRFTOKEN=token)
+    assert response.status_code == 200
+    assert ApiToken.objects.count() == 1
+
+
+def test_public_pages_make_no_csrf_token_for_anonymous_visitors(client):
+    response = client.get(reverse("disputes:home"))
+    assert "x-csrftoken" not in response.content.decode()
+    assert "csrftoken" not in response.cookies
+
+
 def test_signing_in_lifts_the_export_limit(client, researcher, settings):
     settings.EXPORT_LIMIT_ANONYMOUS = 2
     for _ in range(3):
