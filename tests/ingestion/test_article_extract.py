@@ -173,3 +173,23 @@ def test_a_bad_page_fails_alone_and_its_batch_goes_on():
     batch = articles_extract(article_ids=[bad.pk, good.pk])
     assert batch.done == [good.pk]
     assert Article.objects.get(pk=bad.pk).failure_code == "binary_content"
+
+
+def test_postgresql_gets_statistics_on_fingerprints_before_the_first_lookup(monkeypatch):
+    # Without them, PostgreSQL plans every candidate lookup as a scan of the whole table.
+    from django.db import connection
+
+    from ingestion import services
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's planner statistics")
+    monkeypatch.setattr(services, "_fingerprint_statistics", False)
+    table = ArticleFingerprint._meta.db_table
+    with connection.cursor() as cursor:
+        # A fresh database's table: no statistics yet (rolled back with the test).
+        cursor.execute("DELETE FROM pg_statistic WHERE starelid = %s::regclass", [table])
+        article = ArticleFactory(text=WIRE, status=Article.Status.FETCHED, canonical_url="")
+        assert extract_one(article.pk) is True
+        cursor.execute("SELECT n_distinct FROM pg_stats WHERE tablename = %s AND attname = 'value'", [table])
+        assert cursor.fetchone()[0] == -1  # every value distinct
+    assert services._fingerprint_statistics is True
