@@ -96,10 +96,6 @@ class CodeField(forms.CharField):
             )
 
 
-def _choice(label: str, choices, **kwargs) -> CodeField:
-    return CodeField(label=label, choices=choices, **kwargs)
-
-
 class _Form(forms.Form):
     """Labels without a trailing colon."""
 
@@ -114,10 +110,10 @@ class DisputeFilterForm(_Form):
     # A code checked against the set, not a 250-entry ChoiceField: forms deep-copy
     # their fields on every request.
     country = forms.CharField(label="Country", required=False, max_length=2, widget=FastSelect)
-    platform = _choice("Platform", Platform.choices)
-    demand_type = _choice("Demand", DemandType.choices)
-    outcome = _choice("Outcome", OutcomeKind.choices)
-    status = _choice("Status", DisputeStatus.choices)
+    platform = CodeField(label="Platform", choices=Platform.choices)
+    demand_type = CodeField(label="Demand", choices=DemandType.choices)
+    outcome = CodeField(label="Outcome", choices=OutcomeKind.choices)
+    status = CodeField(label="Status", choices=DisputeStatus.choices)
     topic = forms.SlugField(label="Topic", required=False, max_length=40, widget=FastSelect)
     actor = forms.SlugField(required=False, max_length=200, widget=FastHiddenInput)
     date_from = forms.DateField(label="Started from", required=False, widget=FastDateInput)

@@ -28,12 +28,9 @@ MAX_TERMS = 12
 
 
 def _vector(row: str, body: str) -> str:
-    """The stored search vector: the title weighted A (which ranking no longer reads: see
-    _title_test), plus title and body."""
-    return (
-        f"setweight(to_tsvector('english'::regconfig, coalesce({row}title, '')), 'A') || "
-        f"to_tsvector('english'::regconfig, coalesce({row}title, '') || ' ' || coalesce({row}{body}, ''))"
-    )
+    """The stored search vector: title and body. (Rows stored before it lost its A-weighted
+    copy of the title still carry one; no query reads weights, see _title_test.)"""
+    return f"to_tsvector('english'::regconfig, coalesce({row}title, '') || ' ' || coalesce({row}{body}, ''))"
 
 
 _PG_TABLES = {
@@ -392,7 +389,7 @@ def _hits(kind: str, rows: list, columns: tuple[str, ...], passages: Passages) -
     return hits
 
 
-# Endings stripped to find a word's root for the title test on SQLite, longest first.
+# Endings stripped to find a word's root for the title test, longest first.
 _ENDINGS = ("ations", "ation", "ings", "ions", "ing", "ion", "ers", "ies", "er", "es", "ed", "s")
 
 
