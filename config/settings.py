@@ -289,6 +289,9 @@ INGEST_RETRY_BACKOFF_MAX = envint("INGEST_RETRY_BACKOFF_MAX", 3600)
 INGEST_SOURCE_MAX_BACKOFF = envint("INGEST_SOURCE_MAX_BACKOFF", 24 * 3600)
 # One corpus record (a JSON line) larger than this is rejected, not loaded.
 INGEST_MAX_RECORD_BYTES = envint("INGEST_MAX_RECORD_BYTES", 5 * 1024 * 1024)
+# Near copies are looked for among the articles stored in the last this many days (their
+# fingerprints are deleted daily after that); 0 keeps every article's fingerprints.
+INGEST_NEAR_COPY_DAYS = envint("INGEST_NEAR_COPY_DAYS", 14)
 # Annotate each article once it is extracted (off only to measure ingestion alone).
 INGEST_ANNOTATE = envbool("INGEST_ANNOTATE", True)
 if CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] <= INGEST_LEASE_SECONDS:

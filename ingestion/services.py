@@ -384,6 +384,47 @@ def _near_copies(article_id: int, shingle_set: set[int], fingerprints: list[int]
     return [c.pk for c in candidates if dedupe.is_near_duplicate(shingle_set, dedupe.shingles(c.text))]
 
 
+def fingerprints_expire(*, days: int | None = None, chunk: int = 50) -> int:
+    """Delete the fingerprints of articles stored more than `days` (INGEST_NEAR_COPY_DAYS) ago.
+
+    Returns how many articles lost theirs. Wire copies of a story come out within days of each
+    other (the corpus's copy groups within two), while the index grows by ~220 rows an article
+    and each batch's inserts land on pages all over it: bench/fingerprints.py prints how a
+    batch's insert slows as the table grows. Articles keep their text and their clusters; a copy
+    arriving after the window is stored as a story of its own. Oldest first, `chunk` articles a
+    transaction (a short write lock on SQLite); ids grow with creation time, so the scan stops
+    at the first article created inside the window.
+    """
+    days = settings.INGEST_NEAR_COPY_DAYS if days is None else days
+    if days <= 0:
+        return 0
+    cutoff = timezone.now() - datetime.timedelta(days=days)
+    table = connection.ops.quote_name(ArticleFingerprint._meta.db_table)
+    expired_total, after = 0, 0
+    while True:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT DISTINCT article_id FROM {table} WHERE article_id > %s ORDER BY article_id LIMIT %s",
+                [after, chunk],
+            )
+            ids = [row[0] for row in cursor.fetchall()]
+        if not ids:
+            return expired_total
+        rows = list(Article.objects.filter(pk__in=ids).values_list("pk", "created_at", "extracted_at"))
+        # An article that stopped between storing its fingerprints and being marked extracted
+        # has no extraction time: its discovery time stands in.
+        expired = [pk for pk, created, extracted in rows if (extracted or created) < cutoff]
+        if expired:
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute(
+                    f"DELETE FROM {table} WHERE article_id IN ({', '.join(['%s'] * len(expired))})", expired
+                )
+            expired_total += len(expired)
+        if any(created >= cutoff for _, created, _ in rows):
+            return expired_total
+        after = ids[-1]
+
+
 def _cluster_join(article_id: int, matches: list[int]) -> StoryCluster:
     """Put `article_id` in one story cluster with its near copies, merging their clusters."""
     # Lock in primary-key order so two workers merging overlapping clusters cannot deadlock.

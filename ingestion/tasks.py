@@ -83,6 +83,12 @@ def recover_stalled_articles_task(minutes: int = 30) -> None:
     services.articles_recover(older_than=datetime.timedelta(minutes=minutes))
 
 
+@shared_task(queue="default", acks_late=True, soft_time_limit=1700, time_limit=1800)
+def expire_fingerprints_task() -> None:
+    """Beat entry point: drop near-copy fingerprints older than INGEST_NEAR_COPY_DAYS."""
+    services.fingerprints_expire()
+
+
 # Structured task logs: one JSON line per finished task, with its articles (or source), the
 # attempt, how long it took and where its articles ended up ("extracted": 9, "failed http_404": 1).
 _task_log = logging.getLogger("standoff.tasks")
