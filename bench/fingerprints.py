@@ -6,8 +6,10 @@ Fills the fingerprint table with random fingerprints for growing numbers of arti
 each, about what bench/ingest.py's pages have), and at each size times 40 times what an
 extraction batch does under SQLite's write lock for them: `_fingerprints_store` of 25
 articles' fingerprints (one INGEST_BATCH_SIZE batch), with its commit. This is why
-INGEST_NEAR_COPY_DAYS bounds the table. Not a test: figures vary with the machine. The last line
-is one JSON object. A --database-url database should be a throwaway one: the rows stay.
+INGEST_NEAR_COPY_DAYS bounds the table. The MB column is the database files on SQLite, and
+the fingerprint table with its indexes on PostgreSQL. Not a test: figures vary with the
+machine. The last line is one JSON object. A --database-url database should be a throwaway
+one: the rows stay.
 """
 
 import argparse
@@ -81,7 +83,7 @@ def main() -> None:
 
         print(f"{connection.vendor}: one batch of {BATCH} articles' fingerprints ({BATCH * PER_ARTICLE:,} rows), "
               f"stored and committed, median of {ROUNDS}")
-        print(f"{'articles in table':>18} {'rows':>12} {'batch ms':>9} {'ms/article':>11} {'db MB':>8}")
+        print(f"{'articles in table':>18} {'rows':>12} {'batch ms':>9} {'ms/article':>11} {'MB':>8}")
         results, filled = {}, 0
         for size in sizes:
             while filled < size:  # fill in sorted chunks, outside the timing
