@@ -230,6 +230,14 @@ class EventInline(admin.TabularInline):
     show_change_link = True
 
 
+def _entered_by_curator(evidence, user) -> None:
+    """Evidence a curator types in is reviewed by them: it is confirmed as it is made."""
+    if evidence.pk is None:
+        evidence.review_state = ReviewState.CONFIRMED
+    if evidence.created_by_id is None:
+        evidence.created_by = user
+
+
 class EvidenceInline(admin.StackedInline):
     model = Evidence
     extra = 0
@@ -333,6 +341,16 @@ class DisputeAdmin(MergeMixin, SimpleHistoryAdmin):
     def reporting(self, obj):
         return render_to_string("admin/disputes/reporting.html", {"articles": review_articles(obj)})
 
+    def save_formset(self, request, form, formset, change):
+        if formset.model is Evidence:
+            for evidence in formset.save(commit=False):
+                _entered_by_curator(evidence, request.user)
+                evidence.save()
+            for obj in formset.deleted_objects:
+                obj.delete()
+            return
+        super().save_formset(request, form, formset, change)
+
     def response_change(self, request, obj):
         if "_accept" in request.POST and self.has_change_permission(request, obj):
             services.dispute_confirm(dispute=obj, user=request.user, reason="Edited and accepted")
@@ -410,8 +428,7 @@ class FactAdmin(ReviewActionsMixin, SimpleHistoryAdmin):
         if formset.model is Evidence:
             for evidence in formset.save(commit=False):
                 evidence.dispute = form.instance.dispute
-                if evidence.created_by_id is None:
-                    evidence.created_by = request.user
+                _entered_by_curator(evidence, request.user)
                 evidence.save()
             for obj in formset.deleted_objects:
                 obj.delete()
@@ -459,9 +476,10 @@ class PenaltyAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Evidence)
-class EvidenceAdmin(SimpleHistoryAdmin):
-    list_display = ["__str__", "dispute", "outlet", "published"]
-    list_filter = [DisputeCountryFilter, "outlet"]
+class EvidenceAdmin(ReviewActionsMixin, SimpleHistoryAdmin):
+    list_display = ["__str__", "dispute", "outlet", "published", "review_state"]
+    list_filter = ["review_state", DisputeCountryFilter, "outlet"]
+    actions = ["confirm_selected", "reject_selected"]
     search_fields = ["quote", "note", "outlet", "source_url", "dispute__title"]
     autocomplete_fields = ["dispute"]
     raw_id_fields = ["demand", "outcome", "event", "article"]
@@ -470,8 +488,7 @@ class EvidenceAdmin(SimpleHistoryAdmin):
     readonly_fields = ["created_by", "created_at"]
 
     def save_model(self, request, obj, form, change):
-        if obj.created_by_id is None:
-            obj.created_by = request.user
+        _entered_by_curator(obj, request.user)
         super().save_model(request, obj, form, change)
 
 
