@@ -274,6 +274,11 @@ class DisputeQuerySet(models.QuerySet):
     def confirmed(self):
         return self.filter(review_state=ReviewState.CONFIRMED)
 
+    def public(self):
+        """What the public sees: the disputes a curator confirmed. Every page, the API,
+        feeds, exports, search, rollups and the dataset release read this."""
+        return self.confirmed()
+
     def candidates(self):
         return self.filter(review_state=ReviewState.CANDIDATE)
 
@@ -426,10 +431,14 @@ class DisputeRedirect(models.Model):
 
 class DisputeFactQuerySet(models.QuerySet):
     def confirmed(self):
-        """Confirmed facts of confirmed disputes: what the public pages show."""
+        """Confirmed facts of confirmed disputes."""
         return self.filter(
             review_state=ReviewState.CONFIRMED, dispute__review_state=ReviewState.CONFIRMED
         )
+
+    def public(self):
+        """What the public sees: the confirmed facts of confirmed disputes."""
+        return self.confirmed()
 
     def candidates(self):
         return self.filter(review_state=ReviewState.CANDIDATE)
@@ -705,6 +714,10 @@ class Event(LoadedReviewState, FuzzyDateMixin):
 
     def __str__(self):
         return self.title
+
+
+# How the unreviewed archive of ingested articles is labelled for signed-in researchers.
+UNREVIEWED_LABEL = "unreviewed, machine-annotated"
 
 
 class EvidenceQuerySet(models.QuerySet):
