@@ -231,19 +231,29 @@ class EventInline(admin.TabularInline):
 
 
 def _entered_by_curator(evidence, user) -> None:
-    """Evidence a curator types in is reviewed by them: it is confirmed as it is made."""
+    """Evidence a curator types in is reviewed by them: it is confirmed as it is made.
+    Their accepting or rejecting a report lands in its history under their name."""
     if evidence.pk is None:
         evidence.review_state = ReviewState.CONFIRMED
     if evidence.created_by_id is None:
         evidence.created_by = user
+    evidence._history_user = user
 
 
 class EvidenceInline(admin.StackedInline):
     model = Evidence
     extra = 0
-    fields = [("demand", "outcome", "event"), ("source_url", "outlet", "published"), "article", "quote", "note"]
+    fields = [
+        "review_state", ("demand", "outcome", "event"), ("source_url", "outlet", "published"), "article", "quote", "note",
+    ]
     raw_id_fields = ["article", "demand", "outcome", "event"]
     show_change_link = True
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "review_state":
+            field.initial = ReviewState.CONFIRMED  # a row a curator adds is theirs, reviewed
+        return field
 
 
 def _in_review_queue(request) -> bool:
@@ -340,6 +350,15 @@ class DisputeAdmin(MergeMixin, SimpleHistoryAdmin):
     @admin.display(description="articles with entities and evidence marked")
     def reporting(self, obj):
         return render_to_string("admin/disputes/reporting.html", {"articles": review_articles(obj)})
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # What the annotator attached and no curator has accepted yet: not public until then.
+        extra_context = {
+            **(extra_context or {}),
+            "reports_to_review": Evidence.objects.filter(dispute_id=object_id).candidates().count()
+            if str(object_id).isdigit() else 0,
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def save_formset(self, request, form, formset, change):
         if formset.model is Evidence:
