@@ -230,12 +230,30 @@ class EventInline(admin.TabularInline):
     show_change_link = True
 
 
+def _entered_by_curator(evidence, user) -> None:
+    """Evidence a curator types in is reviewed by them: it is confirmed as it is made.
+    Their accepting or rejecting a report lands in its history under their name."""
+    if evidence.pk is None:
+        evidence.review_state = ReviewState.CONFIRMED
+    if evidence.created_by_id is None:
+        evidence.created_by = user
+    evidence._history_user = user
+
+
 class EvidenceInline(admin.StackedInline):
     model = Evidence
     extra = 0
-    fields = [("demand", "outcome", "event"), ("source_url", "outlet", "published"), "article", "quote", "note"]
+    fields = [
+        "review_state", ("demand", "outcome", "event"), ("source_url", "outlet", "published"), "article", "quote", "note",
+    ]
     raw_id_fields = ["article", "demand", "outcome", "event"]
     show_change_link = True
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "review_state":
+            field.initial = ReviewState.CONFIRMED  # a row a curator adds is theirs, reviewed
+        return field
 
 
 def _in_review_queue(request) -> bool:
@@ -333,6 +351,25 @@ class DisputeAdmin(MergeMixin, SimpleHistoryAdmin):
     def reporting(self, obj):
         return render_to_string("admin/disputes/reporting.html", {"articles": review_articles(obj)})
 
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # What the annotator attached and no curator has accepted yet: not public until then.
+        extra_context = {
+            **(extra_context or {}),
+            "reports_to_review": Evidence.objects.filter(dispute_id=object_id).candidates().count()
+            if str(object_id).isdigit() else 0,
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is Evidence:
+            for evidence in formset.save(commit=False):
+                _entered_by_curator(evidence, request.user)
+                evidence.save()
+            for obj in formset.deleted_objects:
+                obj.delete()
+            return
+        super().save_formset(request, form, formset, change)
+
     def response_change(self, request, obj):
         if "_accept" in request.POST and self.has_change_permission(request, obj):
             services.dispute_confirm(dispute=obj, user=request.user, reason="Edited and accepted")
@@ -410,8 +447,7 @@ class FactAdmin(ReviewActionsMixin, SimpleHistoryAdmin):
         if formset.model is Evidence:
             for evidence in formset.save(commit=False):
                 evidence.dispute = form.instance.dispute
-                if evidence.created_by_id is None:
-                    evidence.created_by = request.user
+                _entered_by_curator(evidence, request.user)
                 evidence.save()
             for obj in formset.deleted_objects:
                 obj.delete()
@@ -459,9 +495,10 @@ class PenaltyAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Evidence)
-class EvidenceAdmin(SimpleHistoryAdmin):
-    list_display = ["__str__", "dispute", "outlet", "published"]
-    list_filter = [DisputeCountryFilter, "outlet"]
+class EvidenceAdmin(ReviewActionsMixin, SimpleHistoryAdmin):
+    list_display = ["__str__", "dispute", "outlet", "published", "review_state"]
+    list_filter = ["review_state", DisputeCountryFilter, "outlet"]
+    actions = ["confirm_selected", "reject_selected"]
     search_fields = ["quote", "note", "outlet", "source_url", "dispute__title"]
     autocomplete_fields = ["dispute"]
     raw_id_fields = ["demand", "outcome", "event", "article"]
@@ -470,8 +507,7 @@ class EvidenceAdmin(SimpleHistoryAdmin):
     readonly_fields = ["created_by", "created_at"]
 
     def save_model(self, request, obj, form, change):
-        if obj.created_by_id is None:
-            obj.created_by = request.user
+        _entered_by_curator(obj, request.user)
         super().save_model(request, obj, form, change)
 
 

@@ -19,15 +19,15 @@ from .models import (
     DemandType,
     Dispute,
     DisputeParty,
+    Evidence,
     Outcome,
     OutcomeKind,
     Platform,
-    ReviewState,
+    UNREVIEWED_LABEL,
 )
 from .openapi import openapi_document
 
 MAX_PAGE_SIZE = 1000  # signed-in researchers; visitors get settings.API_PAGE_SIZE_MAX_ANONYMOUS
-CONFIRMED = ReviewState.CONFIRMED
 
 
 class PagingForm(forms.Form):
@@ -180,7 +180,7 @@ def _actor_json(request, a):
 
 
 def _article_json(request, a):
-    return {
+    payload = {
         "id": a.pk,
         "title": a.title,
         "outlet": a.outlet,
@@ -188,6 +188,12 @@ def _article_json(request, a):
         "published": a.published,
         "language": a.language,
     }
+    if request.user.is_authenticated:
+        # Signed-in researchers also get the unreviewed archive, labelled as such.
+        payload["reviewed"] = a.reviewed
+        if not a.reviewed:
+            payload["label"] = UNREVIEWED_LABEL
+    return payload
 
 
 @require_safe
@@ -213,13 +219,13 @@ def disputes(request):
 
 @require_safe
 def dispute(request, slug):
-    d = Dispute.objects.confirmed().filter(slug=slug).prefetch_related(selectors.targets_prefetch()).first()
+    d = Dispute.objects.public().filter(slug=slug).prefetch_related(selectors.targets_prefetch()).first()
     if d is None:
         raise Http404("No such dispute")
     payload = _dispute_json(request, d)
-    demands = Demand.objects.filter(dispute=d, review_state=CONFIRMED).select_related("dispute", "made_by", "made_to")
+    demands = d.demands.public().select_related("dispute", "made_by", "made_to")
     payload["demands"] = [_demand_json(request, x) for x in demands.prefetch_related("penalties")]
-    outcomes = Outcome.objects.filter(dispute=d, review_state=CONFIRMED).select_related("dispute", "actor")
+    outcomes = d.outcomes.public().select_related("dispute", "actor")
     payload["outcomes"] = [_outcome_json(request, x) for x in outcomes]
     payload["parties"] = [
         {"role": p.role, **_actor_ref(p.actor)} for p in d.party_roles.select_related("actor")
@@ -227,14 +233,14 @@ def dispute(request, slug):
     payload["events"] = [
         {"id": e.pk, "date": e.date, "date_precision": e.date_precision, "kind": e.kind, "title": e.title,
          "description": e.description}
-        for e in d.events.filter(review_state=CONFIRMED)
+        for e in d.events.public()
     ]
     return exports.json_response(payload)
 
 
 def _facts(model, form):
     data = form.cleaned_data
-    qs = model.objects.confirmed()
+    qs = model.objects.public()
     if data["dispute"]:
         qs = qs.filter(dispute__slug=data["dispute"])
     if data["country"]:
@@ -295,11 +301,16 @@ def articles(request):
     if not form.is_valid():
         return _errors(form)
     data = form.cleaned_data
-    qs = Article.objects.filter(status__in=["extracted", "annotated"]).order_by("-published", "-id")
+    qs = (
+        Article.objects.for_user(request.user)
+        .annotate(reviewed=Exists(Article.objects.public().filter(pk=OuterRef("pk"))))
+        .order_by("-published", "-id")
+    )
     if data["q"]:
         qs = qs.filter(pk__in=article_match_sql(data["q"])) if terms(data["q"]) else qs.none()
     if data["dispute"]:
-        qs = qs.filter(evidence__dispute__slug=data["dispute"], evidence__dispute__review_state=CONFIRMED).distinct()
+        cited = Evidence.objects.public().filter(dispute__slug=data["dispute"])
+        qs = qs.filter(pk__in=cited.values("article_id"))
     if data["outlet"]:
         qs = qs.filter(outlet=data["outlet"])
     if data["published_from"]:

@@ -265,7 +265,9 @@ def _propose_facts(article, dispute: Dispute, fields: dict, when) -> None:
 
 def _evidence_once(*, dispute, article, claim, **fact) -> None:
     if not Evidence.objects.filter(dispute=dispute, article=article, **fact).exists():
-        Evidence.objects.create(dispute=dispute, **fact, **_quote_fields(article, claim))
+        Evidence.objects.create(
+            dispute=dispute, **fact, **_quote_fields(article, claim), review_state=ReviewState.CANDIDATE
+        )
 
 
 def _decimal(value) -> Decimal | None:
@@ -307,8 +309,10 @@ def article_attach(*, article) -> Dispute | None:
         dispute = _matching_dispute(article, country, platforms, when) or _propose_dispute(
             article, country, main, when, fields
         )
+        # A report waits for a curator, on a confirmed dispute as on a candidate.
         Evidence.objects.create(
-            dispute=dispute, article=article, outlet=article.outlet, published=article.published or when
+            dispute=dispute, article=article, outlet=article.outlet, published=article.published or when,
+            review_state=ReviewState.CANDIDATE,
         )
         if dispute.review_state == ReviewState.CANDIDATE and when and (not dispute.start_date or when < dispute.start_date):
             dispute.start_date, dispute.start_precision = when.replace(day=1), Precision.MONTH

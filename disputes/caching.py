@@ -4,7 +4,8 @@ figures, charts, the compare matrix, menu choices).
 Keys carry a data version that every save or delete of a disputes model that a
 public page can show bumps, so a confirmed fact shows at once in this process.
 Candidates, which the annotator proposes all day while ingestion runs, and the
-evidence of candidate disputes do not: they would keep every page cold. Bulk updates send no
+reports it attaches (candidate evidence, on confirmed disputes too) do not: they would
+keep every page cold. Accepting a report (confirming its evidence) does. Bulk updates send no
 signals (merges use them), so entries also expire after CACHE_SECONDS. With
 the default per-process memory cache other web processes see a change within
 CACHE_SECONDS; point CACHES at Redis to share both the entries and the version.
@@ -55,8 +56,8 @@ _NOT_SHOWN = ("disputerollup", "countryrollup", "apitoken", "historical")
 
 
 def _reviewed_row(instance):
-    """The row whose review state decides whether `instance` is public: itself, or the
-    demand (a penalty) or dispute (evidence, a party) it belongs to; None if there is none."""
+    """The row whose review state decides whether `instance` is public: itself (evidence
+    too), or the demand (a penalty) or dispute (a party) it belongs to; None if there is none."""
     if hasattr(instance, "review_state"):
         return instance
     names = {f.name for f in instance._meta.fields}

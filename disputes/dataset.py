@@ -13,16 +13,15 @@ from django.conf import settings
 from django.db.models import Q
 
 from .exports import neutralise
-from .models import Actor, Demand, Dispute, Event, Evidence, Outcome, Penalty, ReviewState
+from .models import Actor, Demand, Dispute, Event, Evidence, Outcome, Penalty
 
 def _confirmed_disputes():
-    return Dispute.objects.confirmed()
+    return Dispute.objects.public()
 
 
 # table name -> (queryset factory, [(column, description, getter)])
 def _tables():
     disputes = _confirmed_disputes()
-    confirmed_fact = Q(review_state=ReviewState.CONFIRMED, dispute__in=disputes)
     return {
         "disputes": (
             disputes.order_by("slug").prefetch_related("topics"),
@@ -42,8 +41,8 @@ def _tables():
         "actors": (
             Actor.objects.filter(
                 Q(party_roles__dispute__in=disputes)
-                | Q(demands_made__in=Demand.objects.filter(confirmed_fact))
-                | Q(demands_received__in=Demand.objects.filter(confirmed_fact))
+                | Q(demands_made__in=Demand.objects.public())
+                | Q(demands_received__in=Demand.objects.public())
             )
             .distinct()
             .order_by("slug")
@@ -60,7 +59,7 @@ def _tables():
             ],
         ),
         "demands": (
-            Demand.objects.filter(confirmed_fact).select_related("dispute", "made_by", "made_to").prefetch_related("penalties").order_by("dispute__slug", "date", "pk"),
+            Demand.objects.public().select_related("dispute", "made_by", "made_to").prefetch_related("penalties").order_by("dispute__slug", "date", "pk"),
             [
                 ("id", "Identifier within this release", lambda x: x.pk),
                 ("dispute", "Dispute slug", lambda x: x.dispute.slug),
@@ -78,7 +77,7 @@ def _tables():
             ],
         ),
         "outcomes": (
-            Outcome.objects.filter(confirmed_fact).select_related("dispute", "actor").order_by("dispute__slug", "date", "pk"),
+            Outcome.objects.public().select_related("dispute", "actor").order_by("dispute__slug", "date", "pk"),
             [
                 ("id", "Identifier within this release", lambda x: x.pk),
                 ("dispute", "Dispute slug", lambda x: x.dispute.slug),
@@ -94,7 +93,7 @@ def _tables():
             ],
         ),
         "events": (
-            Event.objects.filter(confirmed_fact).select_related("dispute", "actor").order_by("dispute__slug", "date", "pk"),
+            Event.objects.public().select_related("dispute", "actor").order_by("dispute__slug", "date", "pk"),
             [
                 ("id", "Identifier within this release", lambda x: x.pk),
                 ("dispute", "Dispute slug", lambda x: x.dispute.slug),
@@ -107,10 +106,7 @@ def _tables():
             ],
         ),
         "evidence": (
-            Evidence.objects.filter(dispute__in=disputes)
-            .exclude(demand__review_state__in=[ReviewState.CANDIDATE, ReviewState.REJECTED])
-            .exclude(outcome__review_state__in=[ReviewState.CANDIDATE, ReviewState.REJECTED])
-            .exclude(event__review_state__in=[ReviewState.CANDIDATE, ReviewState.REJECTED])
+            Evidence.objects.public()
             .select_related("dispute", "article")
             .order_by("dispute__slug", "pk"),
             [

@@ -94,6 +94,7 @@ def _evidence(dispute, fact, entries, sources):
             outlet=source.get("outlet", ""),
             published=published,
             note=entry.get("note", ""),
+            review_state=ReviewState.CONFIRMED,
         )
         if fact is not None:
             setattr(evidence, type(fact).__name__.lower(), fact)

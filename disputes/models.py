@@ -274,6 +274,11 @@ class DisputeQuerySet(models.QuerySet):
     def confirmed(self):
         return self.filter(review_state=ReviewState.CONFIRMED)
 
+    def public(self):
+        """What the public sees: the disputes a curator confirmed. Every page, the API,
+        feeds, exports, search, rollups and the dataset release read this."""
+        return self.confirmed()
+
     def candidates(self):
         return self.filter(review_state=ReviewState.CANDIDATE)
 
@@ -426,10 +431,14 @@ class DisputeRedirect(models.Model):
 
 class DisputeFactQuerySet(models.QuerySet):
     def confirmed(self):
-        """Confirmed facts of confirmed disputes: what the public pages show."""
+        """Confirmed facts of confirmed disputes."""
         return self.filter(
             review_state=ReviewState.CONFIRMED, dispute__review_state=ReviewState.CONFIRMED
         )
+
+    def public(self):
+        """What the public sees: the confirmed facts of confirmed disputes."""
+        return self.confirmed()
 
     def candidates(self):
         return self.filter(review_state=ReviewState.CANDIDATE)
@@ -707,10 +716,33 @@ class Event(LoadedReviewState, FuzzyDateMixin):
         return self.title
 
 
-class Evidence(models.Model):
+# How the unreviewed archive of ingested articles is labelled for signed-in researchers.
+UNREVIEWED_LABEL = "unreviewed, machine-annotated"
+
+
+class EvidenceQuerySet(models.QuerySet):
+    def public(self):
+        """What the public sees: confirmed evidence of a confirmed dispute whose
+        fact, if it supports one, is confirmed too."""
+        confirmed = ReviewState.CONFIRMED
+        return self.filter(
+            Q(demand__isnull=True) | Q(demand__review_state=confirmed),
+            Q(outcome__isnull=True) | Q(outcome__review_state=confirmed),
+            Q(event__isnull=True) | Q(event__review_state=confirmed),
+            review_state=confirmed,
+            dispute__review_state=confirmed,
+        )
+
+    def candidates(self):
+        return self.filter(review_state=ReviewState.CANDIDATE)
+
+
+class Evidence(LoadedReviewState, models.Model):
     """Ties a fact to its source: an ingested article with a quote, or a URL a
     curator entered by hand. `dispute` is always set (it makes the dispute's
-    reporting one query); at most one of demand, outcome and event narrows it."""
+    reporting one query); at most one of demand, outcome and event narrows it.
+
+    What the annotator attaches waits as a candidate until a curator accepts it."""
 
     dispute = models.ForeignKey(Dispute, on_delete=models.CASCADE, related_name="evidence")
     demand = models.ForeignKey(
@@ -735,14 +767,19 @@ class Evidence(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    review_state = models.CharField(
+        max_length=10, choices=ReviewState.choices, default=ReviewState.CANDIDATE
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     history = HistoricalRecords()
+    objects = EvidenceQuerySet.as_manager()
 
     class Meta:
         ordering = ["published", "id"]
         verbose_name_plural = "evidence"
         constraints = [
+            _in_vocabulary("review_state", ReviewState, "evidence_review_state_valid"),
             models.CheckConstraint(
                 condition=(
                     Q(demand__isnull=True, outcome__isnull=True)
@@ -769,6 +806,8 @@ class Evidence(models.Model):
         indexes = [
             # Dispute page: all reporting for one dispute, by date.
             models.Index(fields=["dispute", "published"], name="evidence_dispute_idx"),
+            # Curation: a dispute's reports waiting for review ("3 new reports to review").
+            models.Index(fields=["dispute", "review_state"], name="evidence_dispute_state_idx"),
         ]
 
     def __str__(self):

@@ -56,6 +56,11 @@ class Hit:
     disputes: list = field(default_factory=list)
 
     @property
+    def unreviewed(self) -> bool:
+        """An article of the archive that no public evidence cites (shown to researchers only)."""
+        return self.kind == "article" and not self.disputes
+
+    @property
     def snippet(self) -> SafeString:
         """The matching passage, escaped, with the matched words in <mark>."""
         text = escape(self.snippet_raw or "")
@@ -322,8 +327,6 @@ def drop_search_index(conn=None) -> None:
 
 # Queries ------------------------------------------------------------------------------------
 
-# Only confirmed disputes, and only articles whose text was extracted.
-_PUBLIC_ARTICLE_STATES = ("extracted", "annotated")
 # The columns the search page and its export show; the rest stays deferred.
 _COLUMNS = {
     "dispute": ("title", "slug", "country", "start_date", "start_precision"),
@@ -350,17 +353,42 @@ def _order(prefix: str, kind: str) -> str:
     return f"rank DESC, {prefix}{_DATES[kind]} DESC NULLS LAST, {prefix}id"
 
 
-# The confirmed disputes citing an article as evidence, as [[id, title, slug], ...]
-# in the order of the evidence (Evidence.Meta.ordering).
+def _ids(queryset) -> tuple[str, tuple]:
+    """SQL (and its parameters) for the ids of a queryset: the raw queries below take what is
+    public from the models' `public()` methods rather than repeating it."""
+    return queryset.order_by().values("pk").query.sql_with_params()
+
+
+def _scope(kind: str, archive: bool) -> tuple[str, tuple]:
+    """The rows a search may return, as a condition on `t`: public disputes; public articles,
+    or, for signed-in researchers (`archive`), every article whose text was extracted."""
+    articles = _model("article").objects.archive()
+    if kind == "dispute":
+        scope = _model("dispute").objects.public()
+    else:
+        scope = articles if archive else articles.public()
+    sql, params = _ids(scope)
+    return f"t.id IN ({sql})", params
+
+
+def _cited(template: str) -> tuple[str, tuple]:
+    """The public disputes citing an article in public evidence, as [[id, title, slug], ...]
+    in the order of the evidence (Evidence.Meta.ordering)."""
+    from .models import Evidence
+
+    sql, params = _ids(Evidence.objects.public())
+    return template.format(public=sql), params
+
+
 _SQLITE_CITED = (
     "(SELECT json_group_array(json_array(id, title, slug)) FROM (SELECT d.id, d.title, d.slug "
     "FROM disputes_evidence e JOIN disputes_dispute d ON d.id = e.dispute_id "
-    "WHERE e.article_id = hits.id AND d.review_state = 'confirmed' ORDER BY e.published, e.id))"
+    "WHERE e.article_id = hits.id AND e.id IN ({public}) ORDER BY e.published, e.id))"
 )
 _POSTGRES_CITED = (
     "(SELECT json_agg(json_build_array(d.id, d.title, d.slug) ORDER BY e.published, e.id) "
     "FROM disputes_evidence e JOIN disputes_dispute d ON d.id = e.dispute_id "
-    "WHERE e.article_id = hits.id AND d.review_state = 'confirmed')"
+    "WHERE e.article_id = hits.id AND e.id IN ({public}))"
 )
 
 
@@ -410,13 +438,14 @@ def _title_test(function: str, count: int) -> str:
     return " OR ".join([f"{function}(' ' || lower(t.title), %s) > 0"] * count)
 
 
-def _sqlite_search(kind: str, words: list[str], limit: int, offset: int) -> tuple[int, list[Hit]]:
+def _sqlite_search(kind: str, words: list[str], limit: int, offset: int, archive: bool) -> tuple[int, list[Hit]]:
     match = " ".join('"{}"'.format(w.replace('"', "")) for w in words)
     if kind == "dispute":
-        fts, table, body, where = "disputes_dispute_fts", "disputes_dispute", "summary", "t.review_state = 'confirmed'"
+        fts, table, body = "disputes_dispute_fts", "disputes_dispute", "summary"
     else:
-        states = ", ".join(f"'{s}'" for s in _PUBLIC_ARTICLE_STATES)
-        fts, table, body, where = "ingestion_article_fts", "ingestion_article", "text", f"t.status IN ({states})"
+        fts, table, body = "ingestion_article_fts", "ingestion_article", "text"
+    where, where_params = _scope(kind, archive)
+    cited, cited_params = _cited(_SQLITE_CITED) if kind == "article" else ("NULL", ())
     columns = _COLUMNS[kind]
     # Not bm25(): its IDF walks the whole list of every query word ("encryption"
     # is in half the articles) before it ranks a row, and FTS5 offers no cheaper
@@ -432,30 +461,28 @@ def _sqlite_search(kind: str, words: list[str], limit: int, offset: int) -> tupl
         # are read in the outer query, for the page's rows only.
         cursor.execute(
             f"SELECT hits.id, {', '.join(f't.{c}' for c in columns)}, rank, t.{body}, "
-            f"{_SQLITE_CITED if kind == 'article' else 'NULL'}, total FROM ("
+            f"{cited}, total FROM ("
             f"SELECT t.id, t.{_DATES[kind]}, "
             f"CASE WHEN {in_title} THEN {TITLE_RANK} ELSE {TEXT_RANK} END AS rank, count(*) OVER () AS total "
             f"{base} ORDER BY {_order('t.', kind)} LIMIT %s OFFSET %s) hits "
             f"JOIN {table} t ON t.id = hits.id ORDER BY {_order('hits.', kind)}",
-            [*roots, match, limit, offset],
+            [*cited_params, *roots, match, *where_params, limit, offset],
         )
         rows = cursor.fetchall()
         if not rows:
             if offset == 0:
                 return 0, []
-            cursor.execute(f"SELECT count(*) {base}", [match])
+            cursor.execute(f"SELECT count(*) {base}", [match, *where_params])
             return cursor.fetchone()[0], []
     total = rows[0][-1]
     rows = [(*row[:-2], json.loads(row[-2]) if row[-2] else []) for row in rows]
     return total, _hits(kind, rows, columns, Passages({_sqlite_key(w) for w in words}, _sqlite_key, fold_diacritics=True))
 
 
-def _postgres_search(kind: str, words: list[str], limit: int, offset: int) -> tuple[int, list[Hit]]:
-    if kind == "dispute":
-        table, body, where = "disputes_dispute", "summary", "t.review_state = 'confirmed'"
-    else:
-        table, body, where = "ingestion_article", "text", "t.status = ANY(%s)"
-    where_params = [] if kind == "dispute" else [list(_PUBLIC_ARTICLE_STATES)]
+def _postgres_search(kind: str, words: list[str], limit: int, offset: int, archive: bool) -> tuple[int, list[Hit]]:
+    table, body = ("disputes_dispute", "summary") if kind == "dispute" else ("ingestion_article", "text")
+    where, where_params = _scope(kind, archive)
+    cited, cited_params = _cited(_POSTGRES_CITED) if kind == "article" else ("NULL", ())
     query = " ".join(words)
     roots = [f" {root(w)}" for w in words]
     base = f"FROM {table} t, plainto_tsquery('english', %s) q WHERE t.search_vector @@ q AND {where}"
@@ -466,12 +493,12 @@ def _postgres_search(kind: str, words: list[str], limit: int, offset: int) -> tu
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT hits.id, {', '.join(f't.{c}' for c in columns)}, rank, t.{body}, "
-            f"{_POSTGRES_CITED if kind == 'article' else 'NULL'}, total, tsvector_to_array(to_tsvector('english', %s)) "
+            f"{cited}, total, tsvector_to_array(to_tsvector('english', %s)) "
             f"FROM (SELECT t.id, t.{_DATES[kind]}, "
             f"CASE WHEN {_title_test('strpos', len(roots))} THEN {TITLE_RANK} ELSE {TEXT_RANK} END AS rank, "
             f"count(*) OVER () AS total {base} ORDER BY {_order('t.', kind)} LIMIT %s OFFSET %s) hits "
             f"JOIN {table} t ON t.id = hits.id ORDER BY {_order('hits.', kind)}",
-            [query, *roots, query, *where_params, limit, offset],
+            [*cited_params, query, *roots, query, *where_params, limit, offset],
         )
         rows = cursor.fetchall()
         if not rows:
@@ -483,15 +510,18 @@ def _postgres_search(kind: str, words: list[str], limit: int, offset: int) -> tu
     return total, _hits(kind, [row[:-2] for row in rows], columns, Passages(lexemes, _postgres_key, fold_diacritics=False))
 
 
-def search(kind: str, query: str, *, limit: int = 20, offset: int = 0) -> tuple[int, list[Hit]]:
+def search(kind: str, query: str, *, limit: int = 20, offset: int = 0, archive: bool = False) -> tuple[int, list[Hit]]:
     """(total matches, one page of hits) for "dispute" or "article", best
-    first, each hit with its row (the columns the page shows) as `obj`."""
+    first, each hit with its row (the columns the page shows) as `obj`.
+
+    Only what is public, unless `archive`: then articles come from the unreviewed
+    archive too (for signed-in researchers; disputes stay the public ones)."""
     words = terms(query)
     if not words:
         return 0, []
     if connection.vendor == "postgresql":
-        return _postgres_search(kind, words, limit, offset)
-    return _sqlite_search(kind, words, limit, offset)
+        return _postgres_search(kind, words, limit, offset, archive)
+    return _sqlite_search(kind, words, limit, offset, archive)
 
 
 def dispute_match_sql(query: str):

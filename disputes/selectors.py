@@ -93,7 +93,7 @@ def disputes_filtered(data: dict):
     """Confirmed disputes matching a cleaned `DisputeFilterForm`, in its order."""
     from .search import dispute_match_sql, terms
 
-    qs = Dispute.objects.confirmed()
+    qs = Dispute.objects.public()
     if data.get("country"):
         qs = qs.filter(country=data["country"])
     if data.get("status"):
@@ -107,6 +107,7 @@ def disputes_filtered(data: dict):
     if data.get("actor"):
         qs = qs.filter(pk__in=DisputeParty.objects.filter(actor__slug=data["actor"]).values("dispute_id"))
     if data.get("demand_type"):
+        # Literal states: the outer query keeps public disputes only, and a join here would cost.
         demands = Demand.objects.filter(review_state=CONFIRMED, demand_type=data["demand_type"])
         qs = qs.filter(pk__in=demands.values("dispute_id"))
     if data.get("outcome"):
@@ -129,7 +130,7 @@ def disputes_filtered(data: dict):
 
 
 def countries_with_disputes() -> list[tuple[str, str]]:
-    codes = Dispute.objects.confirmed().order_by().values_list("country", flat=True).distinct()
+    codes = Dispute.objects.public().order_by().values_list("country", flat=True).distinct()
     return sorted(((code, country_name(code)) for code in codes), key=lambda item: item[1])
 
 
@@ -253,7 +254,7 @@ def recently_confirmed(limit: int = 50, *, country: str = "", platform: str = ""
     row, so `updated_at` is the confirmation time of a fact not edited since."""
     entries = []
     for kind, model, related, _ in _LATEST:
-        qs = model.objects.confirmed().select_related(*related)
+        qs = model.objects.public().select_related(*related)
         if country:
             qs = qs.filter(dispute__country=country)
         if platform:
@@ -356,13 +357,13 @@ def dispute_page(dispute: Dispute) -> dict:
     """Everything the dispute page shows, in a fixed number of queries."""
     parties = list(dispute.party_roles.select_related("actor").order_by("role", "actor__name"))
     demands = list(
-        dispute.demands.filter(review_state=CONFIRMED)
+        dispute.demands.public()
         .select_related("made_by", "made_to")
         .prefetch_related("penalties")
     )
-    outcomes = list(dispute.outcomes.filter(review_state=CONFIRMED).select_related("actor"))
-    events = list(dispute.events.filter(review_state=CONFIRMED).select_related("actor"))
-    evidence = list(dispute.evidence.select_related("article").order_by("published", "id"))
+    outcomes = list(dispute.outcomes.public().select_related("actor"))
+    events = list(dispute.events.public().select_related("actor"))
+    evidence = list(dispute.evidence.public().select_related("article").order_by("published", "id"))
 
     by_fact = defaultdict(list)
     general = []
@@ -388,8 +389,7 @@ def dispute_page(dispute: Dispute) -> dict:
     for event in events:
         event.stories = group_stories(by_fact[("event", event.pk)])
 
-    # Reporting: every story once, whichever fact it supports (evidence of
-    # unconfirmed facts stays out).
+    # Reporting: every story once, whichever fact it supports.
     public = general + [e for key, items in by_fact.items() if key in known for e in items]
     public.sort(key=lambda e: (e.published or datetime.date.max, e.pk))
     stories = group_stories(public)
@@ -424,7 +424,7 @@ def related_disputes(dispute: Dispute, platforms: list[str], limit: int = 6) -> 
         )
     )
     return list(
-        Dispute.objects.confirmed()
+        Dispute.objects.public()
         .exclude(pk=dispute.pk)
         .filter(Q(country=dispute.country) | same_platform)
         .order_by("-start_date", "title")[:limit]
@@ -555,8 +555,8 @@ def country_overview(code: str) -> dict:
 
 
 def platform_overview(code: str) -> dict:
-    demands = Demand.objects.filter(review_state=CONFIRMED, dispute__review_state=CONFIRMED, made_to__platform=code)
-    outcomes = Outcome.objects.filter(review_state=CONFIRMED, dispute__review_state=CONFIRMED).filter(
+    demands = Demand.objects.public().filter(made_to__platform=code)
+    outcomes = Outcome.objects.public().filter(
         Q(actor__platform=code) | Q(actor__isnull=True, demand__made_to__platform=code)
     )
     return {
@@ -571,14 +571,14 @@ def platform_overview(code: str) -> dict:
 
 def actor_overview(actor: Actor) -> dict:
     roles = list(
-        actor.party_roles.filter(dispute__review_state=CONFIRMED)
+        actor.party_roles.filter(dispute__in=Dispute.objects.public())
         .select_related("dispute")
         .order_by("-dispute__start_date")[:100]
     )
-    made = Demand.objects.filter(review_state=CONFIRMED, dispute__review_state=CONFIRMED, made_by=actor)
-    received = Demand.objects.filter(review_state=CONFIRMED, dispute__review_state=CONFIRMED, made_to=actor)
+    made = Demand.objects.public().filter(made_by=actor)
+    received = Demand.objects.public().filter(made_to=actor)
     demands = received if actor.kind == Actor.Kind.PLATFORM else made
-    outcomes = Outcome.objects.filter(review_state=CONFIRMED, dispute__review_state=CONFIRMED, actor=actor)
+    outcomes = Outcome.objects.public().filter(actor=actor)
     return {
         "roles": roles,
         "aliases": list(actor.aliases.all()),
@@ -627,7 +627,7 @@ def compare_matrix() -> dict:
     ):
         cells[country, platform].disputes = n
     for country, platform, n in (
-        Demand.objects.confirmed()
+        Demand.objects.public()
         .exclude(made_to__platform="")
         .exclude(made_to__isnull=True)
         .order_by()
@@ -636,7 +636,7 @@ def compare_matrix() -> dict:
     ):
         cells[country, platform].demands = n
     for country, platform, kind, n in (
-        Outcome.objects.confirmed()
+        Outcome.objects.public()
         .filter(demand__isnull=False)
         .exclude(demand__made_to__platform="")
         .exclude(demand__made_to__isnull=True)
@@ -850,7 +850,7 @@ def _figures(series: list[dict], disputes, slug: str) -> dict:
 def figures_for_country(code: str) -> dict:
     """The platforms' own figures for a country beside its disputes, on one time axis."""
     figures = _figures(
-        platform_figures_for_country(code), Dispute.objects.confirmed().for_country(code), "country-figures"
+        platform_figures_for_country(code), Dispute.objects.public().for_country(code), "country-figures"
     )
     figures["shutdowns"] = shutdown_events_for_country(code)
     return figures
@@ -860,6 +860,6 @@ def figures_for_platform(code: str) -> dict:
     """A platform's own worldwide figures beside the disputes that target it."""
     return _figures(
         platform_figures_for_platform(code, granularity="year"),
-        Dispute.objects.confirmed().for_platform(code),
+        Dispute.objects.public().for_platform(code),
         "platform-figures",
     )

@@ -3,6 +3,7 @@ selector and renders; HTMX requests get only the partial they swap."""
 
 from django import forms
 from django.conf import settings
+from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.utils.functional import SimpleLazyObject, cached_property
@@ -54,6 +55,7 @@ def home(request):
 
 
 @require_safe
+@staff_member_required
 @vary_on_headers("HX-Request")
 def ingestion_health(request):
     template = _partial(request, "disputes/ingestion_health.html", "health-panel")
@@ -154,7 +156,7 @@ def dispute_export(request, fmt):
 
 def _get_dispute(slug: str) -> Dispute | str:
     """The confirmed dispute at this address, or the address it moved to."""
-    dispute = Dispute.objects.confirmed().filter(slug=slug).first()
+    dispute = Dispute.objects.public().filter(slug=slug).first()
     if dispute is not None:
         return dispute
     moved = DisputeRedirect.objects.filter(old_slug=slug).select_related("dispute").first()
@@ -209,7 +211,7 @@ def country_detail(request, code):
         raise Http404("No such country")
     if code != code.upper():
         return redirect("disputes:country", code=code.upper(), permanent=True)
-    page = _disputes_page(request, Dispute.objects.confirmed().for_country(code), key=f"country:{code}")
+    page = _disputes_page(request, Dispute.objects.public().for_country(code), key=f"country:{code}")
     template = _partial(request, "disputes/country_detail.html", "dispute-page")
 
     def load():
@@ -235,7 +237,7 @@ def country_detail(request, code):
 def platform_detail(request, platform):
     if platform not in Platform.values:
         raise Http404("No such platform")
-    disputes = Dispute.objects.confirmed().for_platform(platform).order_by("-start_date", "title")
+    disputes = Dispute.objects.public().for_platform(platform).order_by("-start_date", "title")
     page = _disputes_page(request, disputes, key=f"platform:{platform}")
     template = _partial(request, "disputes/platform_detail.html", "dispute-page")
     context = {
@@ -308,7 +310,9 @@ def search(request):
     for section in ("dispute", "article"):
         if kind in ("", section):
             limit = SEARCH_PER_PAGE if kind else 5 if section == "dispute" else 10
-            total, hits = full_text_search(section, q, limit=limit, offset=offset if kind else 0)
+            total, hits = full_text_search(
+                section, q, limit=limit, offset=offset if kind else 0, archive=request.user.is_authenticated
+            )
             results[section] = {"total": total, "hits": hits}
     context = {"form": form, "q": q, "kind": kind, "results": results, "page_number": number,
                "per_page": SEARCH_PER_PAGE}
@@ -329,7 +333,7 @@ def search_export(request, fmt):
     rows = []
     for section in ("dispute", "article"):
         if kind in ("", section):
-            _, hits = full_text_search(section, q, limit=SEARCH_EXPORT_LIMIT)
+            _, hits = full_text_search(section, q, limit=SEARCH_EXPORT_LIMIT, archive=request.user.is_authenticated)
             for hit in hits:
                 obj = hit.obj
                 if section == "dispute":

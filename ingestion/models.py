@@ -122,6 +122,23 @@ class IngestRun(models.Model):
 
 
 class ArticleQuerySet(models.QuerySet):
+    # Articles whose text was extracted: what search and the API can show at all.
+    READABLE_STATUSES = ("extracted", "annotated")
+
+    def public(self):
+        """What anonymous visitors see: the articles of evidence a curator accepted."""
+        from disputes.models import Evidence
+
+        return self.filter(pk__in=Evidence.objects.public().values("article_id"))
+
+    def archive(self):
+        """The unreviewed archive, for signed-in researchers: every article with its text."""
+        return self.filter(status__in=self.READABLE_STATUSES)
+
+    def for_user(self, user):
+        """Public articles for anonymous visitors, the archive for signed-in researchers."""
+        return self.archive() if user.is_authenticated else self.archive().public()
+
     def final(self):
         return self.filter(status__in=Article.FINAL_STATUSES)
 

@@ -122,6 +122,7 @@ class EvidenceFactory(factory.django.DjangoModelFactory):
     source_url = "https://news.example/report"
     outlet = "news.example"
     published = datetime.date(2021, 2, 10)
+    review_state = ReviewState.CONFIRMED
 
 
 class PlatformReportFactory(factory.django.DjangoModelFactory):

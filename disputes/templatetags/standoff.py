@@ -7,6 +7,8 @@ from django import template
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 
+from disputes.models import UNREVIEWED_LABEL
+
 register = template.Library()
 
 
@@ -61,5 +63,7 @@ def search_hits(section: str, hits: list) -> str:
             )
             if hit.disputes:
                 item += f'\n<p class="small">Evidence in {", ".join(_dispute_link(d) for d in hit.disputes)}</p>'
+            elif hit.unreviewed:  # only signed-in researchers search the archive
+                item += f' <span class="badge unreviewed">{UNREVIEWED_LABEL}</span>'
         items.append(f'<li>\n{item}\n<p class="snippet">{hit.snippet}</p>\n</li>')
     return mark_safe("\n".join(items))

@@ -124,3 +124,37 @@ def test_staff_without_the_role_cannot_run_review_actions(client, staff_without_
     assert response.status_code == 403
     demand.dispute.refresh_from_db()
     assert demand.dispute.review_state == "candidate"
+
+
+def test_a_curator_sees_the_reports_to_review_and_accepts_one(curator_client, curator):
+    from disputes.models import Evidence
+
+    dispute = DemandFactory().dispute
+    reports = [EvidenceFactory(dispute=dispute, article=ArticleFactory(), review_state="candidate") for _ in range(3)]
+    EvidenceFactory(dispute=dispute)  # accepted already
+    page = curator_client.get(reverse("admin:disputes_dispute_change", args=[dispute.pk])).content.decode()
+    assert "3 new reports to review" in page
+    listing = curator_client.get(
+        reverse("admin:disputes_evidence_changelist") + f"?dispute__id__exact={dispute.pk}&review_state__exact=candidate"
+    )
+    assert listing.status_code == 200 and len(listing.context["cl"].result_list) == 3
+
+    changelist = reverse("admin:disputes_evidence_changelist")
+    curator_client.post(changelist, {"action": "confirm_selected", "_selected_action": [reports[0].pk]})
+    curator_client.post(changelist, {"action": "reject_selected", "_selected_action": [reports[1].pk]})
+    states = dict(Evidence.objects.filter(pk__in=[r.pk for r in reports]).values_list("pk", "review_state"))
+    assert states == {reports[0].pk: "confirmed", reports[1].pk: "rejected", reports[2].pk: "candidate"}
+    assert reports[0].history.latest().history_user == curator
+    assert list(Evidence.objects.public().filter(pk__in=[r.pk for r in reports])) == [reports[0]]
+    page = curator_client.get(reverse("admin:disputes_dispute_change", args=[dispute.pk])).content.decode()
+    assert "1 new report to review" in page
+
+
+def test_reviewing_reports_needs_the_change_permission(client, staff_without_role):
+    from disputes.models import Evidence
+
+    report = EvidenceFactory(article=ArticleFactory(), review_state="candidate")
+    client.force_login(staff_without_role)
+    client.post(reverse("admin:disputes_evidence_changelist"),
+                {"action": "confirm_selected", "_selected_action": [report.pk]})
+    assert Evidence.objects.get(pk=report.pk).review_state == "candidate"

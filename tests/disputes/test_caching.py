@@ -66,9 +66,11 @@ def test_what_ingestion_proposes_keeps_the_pages_cache_warm(world):
     demand = DemandFactory(dispute=confirmed, review_state="candidate")
     Penalty.objects.create(demand=demand, kind="fine")
     Evidence.objects.create(dispute=candidate, article=ArticleFactory())
+    # A report the annotator attaches to a confirmed dispute waits for review: not public either.
+    report = Evidence.objects.create(dispute=confirmed, article=ArticleFactory())
     assert data_version() == before
 
-    Evidence.objects.create(dispute=confirmed, article=ArticleFactory())  # reporting shown on its page
+    review_set_state(records=[report], state="confirmed")  # accepting it shows it on the page
     assert data_version() == before + 1
     review_set_state(records=[demand], state="confirmed")
     assert data_version() == before + 2

@@ -66,9 +66,10 @@ def test_the_compare_matrix_downloads(client, world):
 
 
 def test_search_results_download_with_formulas_defused(client, db):
-    from tests.factories import ArticleFactory
+    from tests.factories import ArticleFactory, EvidenceFactory
 
-    ArticleFactory(title="=HYPERLINK(\"http://evil\") protest", text="protest", status="annotated", outlet="@outlet")
+    article = ArticleFactory(title="=HYPERLINK(\"http://evil\") protest", text="protest", status="annotated", outlet="@outlet")
+    EvidenceFactory(article=article)  # accepted as evidence: public
     rows = read_csv(client.get("/search/export.csv?q=protest"))
     assert rows[0] == ["kind", "rank", "title", "url", "country_or_outlet", "date", "snippet"]
     assert rows[1][0] == "article"

@@ -24,7 +24,8 @@ def test_it_rejects_post(client):
     assert client.post("/").status_code == 405
 
 
-def test_the_health_panel_renders_alone_for_htmx_and_as_a_page_without(client):
+def test_the_health_panel_renders_alone_for_htmx_and_as_a_page_without(client, django_user_model):
+    client.force_login(django_user_model.objects.create_user("curator", is_staff=True))
     ArticleFactory(status="failed", failure_reason="HTTP 404")
     ArticleFactory(status="annotated")
     partial = client.get("/ingestion-health/", headers={"HX-Request": "true"})
@@ -37,7 +38,17 @@ def test_the_health_panel_renders_alone_for_htmx_and_as_a_page_without(client):
     assert "HX-Request" in page["Vary"]
 
 
-def test_the_home_page_asks_the_panel_to_refresh_itself(client):
+def test_the_health_panel_is_for_staff_only(client, django_user_model):
+    # What ingestion is doing is the curators' business; it changes nothing public.
+    assert "health-heading" not in client.get("/").content.decode()
+    assert client.get("/ingestion-health/").status_code == 302  # to the admin login
+    client.force_login(django_user_model.objects.create_user("researcher"))
+    assert "health-heading" not in client.get("/").content.decode()
+    assert client.get("/ingestion-health/").status_code == 302
+
+
+def test_the_home_page_asks_the_panel_to_refresh_itself(client, django_user_model):
+    client.force_login(django_user_model.objects.create_user("curator", is_staff=True))
     html = client.get("/").content.decode()
     assert 'hx-get="/ingestion-health/"' in html
     assert "every 60s" in html

@@ -125,3 +125,16 @@ def test_disputes_for_a_platform_are_those_that_target_it():
     other = DisputeFactory()
     other.party_roles.create(actor=twitter, role="other")
     assert list(Dispute.objects.for_platform("twitter")) == [target]
+
+
+def test_public_evidence_is_confirmed_on_a_confirmed_dispute_and_fact():
+    dispute = DisputeFactory(review_state="confirmed")
+    demand = DemandFactory(dispute=dispute, review_state="confirmed")
+    open_demand = DemandFactory(dispute=dispute, review_state="candidate")
+    shown = [EvidenceFactory(dispute=dispute), EvidenceFactory(dispute=dispute, demand=demand)]
+    EvidenceFactory(dispute=dispute, review_state="candidate")  # a report waiting for review
+    EvidenceFactory(dispute=dispute, review_state="rejected")
+    EvidenceFactory(dispute=dispute, demand=open_demand)  # its fact is not confirmed
+    EvidenceFactory(dispute=DisputeFactory(review_state="candidate"))  # its dispute is not
+    assert list(Evidence.objects.public().order_by("pk")) == shown
+    assert Evidence.objects.candidates().count() == 1

@@ -29,7 +29,8 @@ def test_it_uses_the_databases_own_engine(corpus):
     assert hits[0].kind == "dispute" and hits[0].obj.title == "Nigeria suspends Twitter"  # the row comes along
 
 
-def test_it_matches_word_forms_in_disputes_and_articles(client, corpus):
+def test_it_matches_word_forms_in_disputes_and_articles(client, corpus, researcher):
+    client.force_login(researcher)  # uncited articles are the archive signed-in researchers search
     response = client.get("/search/?q=protest")
     assert response.status_code == 200
     results = response.context["results"]
@@ -40,12 +41,12 @@ def test_it_matches_word_forms_in_disputes_and_articles(client, corpus):
 
 
 def test_every_word_must_match(corpus):
-    assert search("article", "farmers weather")[0] == 0
-    assert search("article", "farmers laws")[0] == 1
+    assert search("article", "farmers weather", archive=True)[0] == 0
+    assert search("article", "farmers laws", archive=True)[0] == 1
 
 
 def test_results_have_the_same_shape_on_both_databases(corpus):
-    total, hits = search("article", "farmers")
+    total, hits = search("article", "farmers", archive=True)
     assert total == 1
     [hit] = hits
     assert hit.kind == "article" and isinstance(hit.rank, float) and hit.rank > 0
@@ -81,7 +82,8 @@ def test_the_index_follows_edits(corpus):
     assert search("dispute", "koo")[0] == 0
 
 
-def test_one_kind_pages_its_results(client, db):
+def test_one_kind_pages_its_results(client, db, researcher):
+    client.force_login(researcher)
     for i in range(25):
         ArticleFactory(title=f"Blocking order {i}", text="blocking", status="annotated")
     response = client.get("/search/", {"q": "blocking", "kind": "article"})
@@ -112,7 +114,7 @@ def test_title_hits_come_first_then_the_newest(db):
                               published=datetime.date(2024, 1, 1))
     new_title = ArticleFactory(title="Encrypted apps blocked", text="encryption", status="annotated",
                                published=datetime.date(2023, 1, 1))
-    total, hits = search("article", "encryption")
+    total, hits = search("article", "encryption", archive=True)
     assert total == 3
     assert [h.pk for h in hits] == [new_title.pk, old_title.pk, new_text.pk]
     assert hits[0].rank > hits[2].rank > 0
@@ -125,7 +127,7 @@ def test_article_hits_name_the_confirmed_disputes_citing_them(client, db):
     cited = DisputeFactory(title="India blocks Kavach")
     EvidenceFactory(article=article, dispute=cited)
     EvidenceFactory(article=article, dispute=DisputeFactory(title="Unreviewed", review_state="candidate"))
-    [hit] = search("article", "kavach")[1]
+    [hit] = search("article", "kavach", archive=True)[1]
     assert [d.pk for d in hit.disputes] == [cited.pk]
     body = client.get("/search/?q=kavach").content.decode()
     assert f'Evidence in <a href="{cited.get_absolute_url()}">India blocks Kavach</a></p>' in body
@@ -137,10 +139,10 @@ def test_status_updates_keep_the_index_and_text_edits_refresh_it(corpus):
     article = Article.objects.get(title="Farmers protesting in Delhi")
     # What ingestion writes many times per article: the index must not be touched, nor broken.
     Article.objects.filter(pk=article.pk).update(lease_token="x", attempts=3)
-    assert search("article", "farmers")[0] == 1
+    assert search("article", "farmers", archive=True)[0] == 1
     Article.objects.filter(pk=article.pk).update(text="Tractors rolled into the capital.")
-    assert search("article", "farmers")[0] == 1  # still in the title
-    assert search("article", "tractors")[0] == 1 and search("article", "thousands")[0] == 0
+    assert search("article", "farmers", archive=True)[0] == 1  # still in the title
+    assert search("article", "tractors", archive=True)[0] == 1 and search("article", "thousands")[0] == 0
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="FTS5 triggers are SQLite's")
@@ -169,7 +171,7 @@ def test_an_index_with_the_default_leaf_size_is_rebuilt_with_the_smaller_one(cor
         ensure_search_index()
         cursor.execute("SELECT v FROM ingestion_article_fts_config WHERE k = 'pgsz'")
         assert cursor.fetchone()[0] == FTS5_PAGE_SIZE
-    assert search("article", "farmers")[0] == 1  # rebuilt, not emptied
+    assert search("article", "farmers", archive=True)[0] == 1  # rebuilt, not emptied
 
 
 def _marked(passage: str) -> list[str]:
@@ -186,7 +188,7 @@ def test_passages_mark_what_the_databases_own_engine_matches(db, q, text):
     # The passages are built in Python: they must mark the words the engine's
     # own highlighter marks (FTS5's highlight(), PostgreSQL's ts_headline()).
     article = ArticleFactory(title="Untitled", text=text, status="annotated")
-    total, hits = search("article", q)
+    total, hits = search("article", q, archive=True)
     if total == 0:  # a word form this engine does not fold (PostgreSQL keeps accents)
         assert connection.vendor == "postgresql" and q == "cafe"
         return
@@ -211,7 +213,7 @@ def test_a_passage_is_the_window_around_the_best_match(db):
     filler = " ".join(f"word{i}" for i in range(200))
     ArticleFactory(title="Untitled", text=f"{filler} kavach once. {filler} the kavach order and its telegram ban. {filler}",
                    status="annotated")
-    [hit] = search("article", "kavach telegram")[1]
+    [hit] = search("article", "kavach telegram", archive=True)[1]
     passage = hit.snippet_raw
     # Both words in one window, rather than the first "kavach" alone; cut on both sides.
     assert _marked(passage) == ["kavach", "telegram"]
@@ -221,11 +223,35 @@ def test_a_passage_is_the_window_around_the_best_match(db):
 
 def test_a_passage_without_a_match_in_the_text_is_its_start(db):
     ArticleFactory(title="Kavach order", text=" ".join(f"word{i}" for i in range(100)) + ".", status="annotated")
-    [hit] = search("article", "kavach")[1]
+    [hit] = search("article", "kavach", archive=True)[1]
     assert hit.snippet_raw == " ".join(f"word{i}" for i in range(PASSAGE_WORDS)) + "…"
 
 
 def test_a_passage_at_the_end_of_a_text_takes_more_words_before(db):
     ArticleFactory(title="Untitled", text=" ".join(f"word{i}" for i in range(100)) + " kavach.", status="annotated")
-    [hit] = search("article", "kavach")[1]
+    [hit] = search("article", "kavach", archive=True)[1]
     assert hit.snippet_raw.startswith("…word77 ") and hit.snippet_raw.endswith(f"{MARK_START}kavach{MARK_END}.")
+
+
+def test_anonymous_visitors_find_only_articles_a_curator_accepted(client, db, researcher):
+    from tests.factories import EvidenceFactory
+
+    accepted = ArticleFactory(title="Kavach order accepted", text="kavach", status="annotated")
+    EvidenceFactory(article=accepted, dispute=DisputeFactory(title="India blocks Kavach"))
+    waiting = ArticleFactory(title="Kavach order attached", text="kavach", status="annotated")
+    EvidenceFactory(article=waiting, dispute=DisputeFactory(), review_state="candidate")
+    ArticleFactory(title="Kavach football", text="kavach", status="annotated")  # a negative
+    assert [h.pk for h in search("article", "kavach")[1]] == [accepted.pk]
+    anonymous = client.get("/search/?q=kavach&kind=article").content.decode()
+    assert "Kavach order accepted" in anonymous and "Kavach order attached" not in anonymous
+    assert "unreviewed, machine-annotated" not in anonymous
+    assert [a["id"] for a in client.get("/api/articles/").json()["results"]] == [accepted.pk]
+
+    client.force_login(researcher)
+    signed_in = client.get("/search/?q=kavach&kind=article").content.decode()
+    assert "Kavach order attached" in signed_in and "Kavach football" in signed_in
+    assert signed_in.count("unreviewed, machine-annotated") == 2
+    api = {a["id"]: a for a in client.get("/api/articles/").json()["results"]}
+    assert len(api) == 3
+    assert api[accepted.pk]["reviewed"] is True and "label" not in api[accepted.pk]
+    assert api[waiting.pk] | {} == api[waiting.pk] and api[waiting.pk]["label"] == "unreviewed, machine-annotated"

@@ -90,8 +90,10 @@ def test_it_attaches_to_a_confirmed_dispute_that_matches(india_actors):
     article = _article(INDIA_TWITTER)
     annotator.articles_annotate(article_ids=[article.pk])
     assert Dispute.objects.count() == 1
-    # Its findings wait for a curator even inside a confirmed dispute.
+    # Its findings and the report itself wait for a curator even inside a confirmed dispute.
     assert confirmed.demands.get().review_state == "candidate"
+    assert set(Evidence.objects.filter(article=article).values_list("review_state", flat=True)) == {"candidate"}
+    assert not Evidence.objects.filter(article=article).public().exists()
 
 
 def test_an_episode_years_apart_is_a_different_dispute(india_actors):
