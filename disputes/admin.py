@@ -18,6 +18,7 @@ from ingestion.models import Article
 from . import services
 from .countries import country_name
 from .highlight import highlight
+from .links import external_link
 from .models import (
     Actor,
     ActorAlias,
@@ -694,10 +695,7 @@ class ShutdownEventAdmin(SimpleHistoryAdmin):
 
     @admin.display(description="evidence")
     def evidence_links(self, obj):
-        return format_html_join(
-            "\n", '<div><a href="{}" rel="noopener noreferrer">{}</a></div>',
-            ((url, url) for url in obj.evidence_urls),
-        ) or "—"
+        return format_html_join("\n", "<div>{}</div>", ((external_link(url),) for url in obj.evidence_urls)) or "—"
 
     @admin.display(description="raw row")
     def raw_display(self, obj):
