@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db.models import Q
 
 from .exports import neutralise
+from .links import safe_href
 from .models import Actor, Demand, Dispute, Event, Evidence, Outcome, Penalty, ReviewState
 
 def _confirmed_disputes():
@@ -119,7 +120,7 @@ def _tables():
                 ("demand", "Demand id, if it supports one", lambda x: x.demand_id),
                 ("outcome", "Outcome id, if it supports one", lambda x: x.outcome_id),
                 ("event", "Event id, if it supports one", lambda x: x.event_id),
-                ("url", "Source URL", lambda x: x.source_url or (x.article.canonical_url or x.article.url if x.article else "")),
+                ("url", "Source URL (http or https only)", lambda x: safe_href(x.source_url or (x.article.canonical_url or x.article.url if x.article else ""))),
                 ("outlet", "Outlet", lambda x: x.outlet or (x.article.outlet if x.article else "")),
                 ("published", "Publication date", lambda x: x.published or (x.article.published if x.article else None)),
                 ("quote", "Quote from the source", lambda x: x.quote),
