@@ -2,7 +2,7 @@
 
 An article whose title, outlet and sentences carry markup (a script, an image with an error
 handler, a `javascript:` link, entities, unbalanced tags, quotes) is ingested from a corpus
-file, annotated by the spaCy annotator, attached as a candidate dispute with its demand and
+file (and once from an RSS feed on the loopback server), annotated by the spaCy annotator, attached as a candidate dispute with its demand and
 outcome, edited and accepted by a curator in the admin. Each output must then carry the text in
 the exact escaped form of its format: HTML-escaped in pages, partials and the admin, XML-escaped
 under type="text" in Atom, unchanged in JSON, defused in CSV. No output may hold a live link to
@@ -18,10 +18,13 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.test import Client
 from django.urls import reverse
 
 from disputes.models import Actor, Dispute, Evidence, Outcome, ReviewState
-from ingestion.models import Article
+from ingestion.models import Article, Source
+from ingestion.services import articles_extract, articles_fetch, source_poll
+from tests.ingestion.httpserver import LocalServer
 
 pytestmark = pytest.mark.django_db
 
@@ -38,6 +41,12 @@ OUTCOME_SENTENCE = (
 )
 TEXT = f"{DEMAND_SENTENCE} The ministry warned of a fine and jail terms for the company's officers. {OUTCOME_SENTENCE}"
 URL = "https://news.example/2021/02/ministry-presses-twitter"
+# Extraction from a web page decodes the entities in the text once more (a quirk of the
+# extractor): the feed's article states the outcome with a bare <script>.
+PAGE_OUTCOME_SENTENCE = (
+    "Twitter complied and withheld the 300 accounts in India, citing a notice marked "
+    "<b><i>\"urgent\" & 'final' <script> & javascript:alert(1)."
+)
 # What the curator types over the proposed title before accepting.
 CURATED_TITLE = "-1+1 India <img src=x onerror=alert(2)> vs \"Twitter\" & 'X'"
 
@@ -50,14 +59,18 @@ HTML = {
     OUTCOME_SENTENCE: "Twitter complied and withheld the 300 accounts in India, citing a notice marked "
     "&lt;b&gt;&lt;i&gt;&quot;urgent&quot; &amp; &#x27;final&#x27; &amp;lt;script&amp;gt; &amp;amp; javascript:alert(1).",
     CURATED_TITLE: "-1+1 India &lt;img src=x onerror=alert(2)&gt; vs &quot;Twitter&quot; &amp; &#x27;X&#x27;",
+    PAGE_OUTCOME_SENTENCE: "Twitter complied and withheld the 300 accounts in India, citing a notice marked "
+    "&lt;b&gt;&lt;i&gt;&quot;urgent&quot; &amp; &#x27;final&#x27; &lt;script&gt; &amp; javascript:alert(1).",
 }
 XML_TEXT = {  # XML character data: & < > escaped, quotes left as they are
     CURATED_TITLE: "-1+1 India &lt;img src=x onerror=alert(2)&gt; vs \"Twitter\" &amp; 'X'",
     OUTCOME_SENTENCE: "Twitter complied and withheld the 300 accounts in India, citing a notice marked "
     "&lt;b&gt;&lt;i&gt;\"urgent\" &amp; 'final' &amp;lt;script&amp;gt; &amp;amp; javascript:alert(1).",
+    PAGE_OUTCOME_SENTENCE: "Twitter complied and withheld the 300 accounts in India, citing a notice marked "
+    "&lt;b&gt;&lt;i&gt;\"urgent\" &amp; 'final' &lt;script&gt; &amp; javascript:alert(1).",
 }
-RAW = [TITLE, OUTLET, DEMAND_SENTENCE, OUTCOME_SENTENCE, CURATED_TITLE]
-LIVE_MARKUP = ["<script>alert", "<img src=x", "<b><i>", "<b>desk"]
+RAW = [TITLE, OUTLET, DEMAND_SENTENCE, OUTCOME_SENTENCE, CURATED_TITLE, PAGE_OUTCOME_SENTENCE]
+LIVE_MARKUP = ["<script>alert", "<script> &", "<img src=x", "<b><i>", "<b>desk"]
 # A link to anything but http(s), in any case and after any blank: the attribute's value, unescaped.
 LIVE_LINK = re.compile(r"""(?:href|src|action|formaction)\s*=\s*["']?\s*(?!https?:|/|#|\?)[a-z][a-z0-9+.-]*:""", re.I)
 HOSTILE_URLS = ["javascript:alert(1)", "JaVaScRiPt:alert(1)", " javascript:alert(1)", "java\tscript:alert(1)",
@@ -373,3 +386,72 @@ def test_the_admin_refuses_non_web_addresses(published, client, curator):
     assert accepted.status_code == 302
     page = client.get(f"{published.get_absolute_url()}?kind=outcome").content.decode()
     assert '<a href="https://gazette.example/notice" rel="noopener noreferrer">Typed in</a>' in page
+
+
+# The same article reached through a feed: RSS from the loopback server, then its page.
+def _escape_xml(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+@pytest.fixture
+def from_feed(settings, redis_url, curator):
+    server = LocalServer().start()
+    settings.INGEST_ALLOW_LOOPBACK = True
+    settings.INGEST_LOOPBACK_PORTS = [server.port]
+    settings.REDIS_URL = settings.CELERY_BROKER_URL = redis_url
+    page_url = server.add(
+        "/2021/02/ministry-presses-twitter",
+        f"<!DOCTYPE html><html lang='en'><head><title>{_escape_xml(TITLE)}</title></head><body>"
+        f"<article><h1>{_escape_xml(TITLE)}</h1><p>{_escape_xml(DEMAND_SENTENCE)}</p>"
+        "<p>The ministry warned of a fine and jail terms for the company's officers.</p>"
+        f"<p>{_escape_xml(OUTCOME_SENTENCE)}</p></article></body></html>",
+        content_type="text/html; charset=utf-8",
+    )
+    feed = (
+        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Policy</title>'
+        f"<item><title>{_escape_xml(TITLE)}</title><link>{page_url}</link>"
+        "<pubDate>Thu, 04 Feb 2021 08:00:00 GMT</pubDate></item>"
+        "<item><title>Bad link</title><link>javascript:alert(1)</link></item></channel></rss>"
+    )
+    source = Source.objects.create(name="Policy <script>", kind=Source.Kind.RSS,
+                                   url=server.add("/feed.xml", feed, content_type="application/rss+xml"))
+    try:
+        run = source_poll(source_id=source.pk)
+        assert run.new == 1, run.problems  # the javascript: entry is skipped by the feed parser
+        ids = list(Article.objects.values_list("pk", flat=True))
+        articles_fetch(article_ids=ids)
+        articles_extract(article_ids=ids, inline_hooks=True)  # annotation and attaching follow inline
+    finally:
+        server.stop()
+    article = Article.objects.get()
+    assert article.status == "annotated", article.failure_reason
+    dispute = Dispute.objects.get()
+    client = Client()
+    client.force_login(curator)
+    client.post(reverse("admin:disputes_dispute_changelist"),
+                {"action": "accept_selected", "_selected_action": [dispute.pk]})
+    dispute.refresh_from_db()
+    assert dispute.review_state == ReviewState.CONFIRMED
+    return dispute, page_url, client
+
+
+def test_a_feed_entry_reaches_every_kind_of_output_escaped(from_feed):
+    dispute, page_url, admin_client = from_feed
+    article = Article.objects.get()
+    assert (article.title, article.url) == (TITLE, page_url)
+    assert Outcome.objects.get().details == PAGE_OUTCOME_SENTENCE
+    client = Client()
+    page = client.get(f"{dispute.get_absolute_url()}?kind=reporting").content.decode()
+    _assert_no_live_markup(page, "detail")
+    for text in (TITLE, DEMAND_SENTENCE, PAGE_OUTCOME_SENTENCE):
+        assert HTML[text] in page, text
+    assert f'<a href="{page_url}" rel="noopener noreferrer">' in page
+    atom = _atom(client, "/feeds/countries/IN/")
+    _assert_no_live_markup(atom, "atom")
+    assert f"<summary type=\"text\">4 February 2021. {XML_TEXT[PAGE_OUTCOME_SENTENCE]}</summary>" in atom
+    rows = _csv(client.get("/search/export.csv?q=ministry&kind=article"))
+    assert rows[1][rows[0].index("title")] == TITLE and rows[1][rows[0].index("url")] == page_url
+    assert _json(client.get(f"/api/articles/?dispute={dispute.slug}"))["results"][0]["title"] == TITLE
+    change = admin_client.get(reverse("admin:disputes_dispute_change", args=[dispute.pk])).content.decode()
+    _assert_no_live_markup(change, "admin")
+    assert HTML[TITLE] in change and HTML[PAGE_OUTCOME_SENTENCE] in change
