@@ -1,12 +1,12 @@
 """Hostile markup from an ingested article, through the real pipeline, to every output.
 
 An article whose title, outlet and sentences carry markup (a script, an image with an error
-handler, a `javascript:` link, entities, unbalanced tags, quotes) is ingested from a corpus
-file (and once from an RSS feed on the loopback server), annotated by the spaCy annotator, attached as a candidate dispute with its demand and
-outcome, edited and accepted by a curator in the admin. Each output must then carry the text in
-the exact escaped form of its format: HTML-escaped in pages, partials and the admin, XML-escaped
-under type="text" in Atom, unchanged in JSON, defused in CSV. No output may hold a live link to
-anything but http(s).
+handler, a `javascript:` link, entities, unbalanced tags, quotes) is ingested from a corpus file
+(and once from an RSS feed on the loopback server), annotated by the spaCy annotator, attached
+as a candidate dispute with its demand and outcome, edited and accepted by a curator in the
+admin. Each output must then carry the text in the exact escaped form of its format:
+HTML-escaped in pages, partials and the admin, XML-escaped under type="text" in Atom, unchanged
+in JSON, defused in CSV. No output may hold a live link to anything but http(s).
 """
 
 import csv
