@@ -14,7 +14,7 @@ from django.utils.safestring import mark_safe
 # Browsers drop tab and newline anywhere in a URL and strip C0 controls and spaces at its ends
 # ("java\tscript:" runs as "javascript:"), so the scheme is judged on the URL as they read it.
 _DROPPED_ANYWHERE = re.compile(r"[\t\n\r]")
-_STRIPPED_AT_ENDS = "".join(chr(c) for c in range(0x21)) + "\x7f"
+_STRIPPED_AT_ENDS = "".join(chr(c) for c in range(0x21))
 LINK_SCHEMES = frozenset({"http", "https"})
 
 
