@@ -5,6 +5,8 @@ import json
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.admin.widgets import AdminURLFieldWidget
+from django.db import models
 from django.db.models import Count, F, Max, Q
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -18,6 +20,7 @@ from ingestion.models import Article
 from . import services
 from .countries import country_name
 from .highlight import highlight
+from .links import external_link
 from .models import (
     Actor,
     ActorAlias,
@@ -35,6 +38,7 @@ from .models import (
     ReviewState,
     ShutdownEvent,
     Topic,
+    http_url,
 )
 
 # Filters -------------------------------------------------------------------------
@@ -139,6 +143,17 @@ class ReviewActionsMixin:
         self.message_user(request, f"Rejected {n}.")
 
 
+class HttpURLWidget(AdminURLFieldWidget):
+    """Links the current value ("Currently: …") only when it is http(s); Django's widget also
+    links ftp, and echoes back whatever a refused form was sent."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, validator_class=lambda: http_url)
+
+
+HTTP_URL_FIELDS = {models.URLField: {"widget": HttpURLWidget}}
+
+
 # Actors --------------------------------------------------------------------------
 
 
@@ -150,6 +165,7 @@ class ActorAliasInline(admin.TabularInline):
 @admin.register(Actor)
 class ActorAdmin(MergeMixin, SimpleHistoryAdmin):
     merge_service = services.actor_merge
+    formfield_overrides = HTTP_URL_FIELDS
     list_display = ["name", "kind", "country", "platform", "parent", "dispute_count"]
     list_filter = ["kind", CountryFilter, "platform"]
     search_fields = ["name", "slug", "aliases__name"]
@@ -247,6 +263,7 @@ class EvidenceInline(admin.StackedInline):
         "review_state", ("demand", "outcome", "event"), ("source_url", "outlet", "published"), "article", "quote", "note",
     ]
     raw_id_fields = ["article", "demand", "outcome", "event"]
+    formfield_overrides = HTTP_URL_FIELDS
     show_change_link = True
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
@@ -434,6 +451,7 @@ class FactEvidenceInline(admin.StackedInline):
     extra = 0
     fields = [("source_url", "outlet", "published"), "article", "quote", ("quote_start", "quote_end"), "note"]
     raw_id_fields = ["article"]
+    formfield_overrides = HTTP_URL_FIELDS
 
 
 class FactAdmin(ReviewActionsMixin, SimpleHistoryAdmin):
@@ -505,6 +523,7 @@ class EvidenceAdmin(ReviewActionsMixin, SimpleHistoryAdmin):
     list_select_related = ["dispute", "demand", "outcome", "event", "article"]
     date_hierarchy = "published"
     readonly_fields = ["created_by", "created_at"]
+    formfield_overrides = HTTP_URL_FIELDS
 
     def save_model(self, request, obj, form, change):
         _entered_by_curator(obj, request.user)
@@ -730,10 +749,7 @@ class ShutdownEventAdmin(SimpleHistoryAdmin):
 
     @admin.display(description="evidence")
     def evidence_links(self, obj):
-        return format_html_join(
-            "\n", '<div><a href="{}" rel="noopener noreferrer">{}</a></div>',
-            ((url, url) for url in obj.evidence_urls),
-        ) or "—"
+        return format_html_join("\n", "<div>{}</div>", ((external_link(url),) for url in obj.evidence_urls)) or "—"
 
     @admin.display(description="raw row")
     def raw_display(self, obj):

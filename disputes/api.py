@@ -12,6 +12,7 @@ from django.views.decorators.http import require_safe
 from . import exports, selectors
 from .countries import COUNTRY_CHOICES
 from .forms import DisputeFilterForm
+from .links import safe_href
 from .models import (
     Actor,
     ActorKind,
@@ -184,7 +185,7 @@ def _article_json(request, a):
         "id": a.pk,
         "title": a.title,
         "outlet": a.outlet,
-        "url": a.canonical_url or a.url,
+        "url": safe_href(a.canonical_url or a.url),  # consumers make links of it
         "published": a.published,
         "language": a.language,
     }

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db.models import Q
 
 from .exports import neutralise
+from .links import safe_href
 from .models import Actor, Demand, Dispute, Event, Evidence, Outcome, Penalty
 
 def _confirmed_disputes():
@@ -115,7 +116,7 @@ def _tables():
                 ("demand", "Demand id, if it supports one", lambda x: x.demand_id),
                 ("outcome", "Outcome id, if it supports one", lambda x: x.outcome_id),
                 ("event", "Event id, if it supports one", lambda x: x.event_id),
-                ("url", "Source URL", lambda x: x.source_url or (x.article.canonical_url or x.article.url if x.article else "")),
+                ("url", "Source URL (http or https only)", lambda x: safe_href(x.source_url or (x.article.canonical_url or x.article.url if x.article else ""))),
                 ("outlet", "Outlet", lambda x: x.outlet or (x.article.outlet if x.article else "")),
                 ("published", "Publication date", lambda x: x.published or (x.article.published if x.article else None)),
                 ("quote", "Quote from the source", lambda x: x.quote),
@@ -149,15 +150,17 @@ def dataset_export(*, release: str, output: Path) -> Release:
     output.mkdir(parents=True, exist_ok=True)
     counts, files, dictionary = {}, [], {}
     for name, (queryset, columns) in _tables().items():
-        rows = [{col: _plain(get(obj)) for col, _, get in columns} for obj in queryset]
+        # Typed values: the CSV defuses text cells only, so numeric columns stay numbers.
+        rows = [[get(obj) for _, _, get in columns] for obj in queryset]
         counts[name] = len(rows)
         dictionary[name] = {col: desc for col, desc, _ in columns}
         with open(output / f"{name}.csv", "w", newline="", encoding="utf-8") as f:
             writer = csv.writer(f)
             writer.writerow([col for col, _, _ in columns])
             for row in rows:
-                writer.writerow([neutralise(row[col]) for col, _, _ in columns])
-        (output / f"{name}.json").write_text(json.dumps(rows, ensure_ascii=False, indent=1), encoding="utf-8")
+                writer.writerow([_plain(neutralise(value)) for value in row])
+        records = [{col: _plain(value) for (col, _, _), value in zip(columns, row)} for row in rows]
+        (output / f"{name}.json").write_text(json.dumps(records, ensure_ascii=False, indent=1), encoding="utf-8")
         files += [f"{name}.csv", f"{name}.json"]
 
     metadata = {
@@ -168,7 +171,9 @@ def dataset_export(*, release: str, output: Path) -> Release:
         "counts": counts,
         "citation": f"Standoff dataset, release {release} ({datetime.date.today():%Y}). {settings.SITE_URL}",
         "notes": "Confirmed records only. Dates are stored on the first day of their precision (month, year). "
-        "CSV cells that begin with =, +, -, @ are prefixed with an apostrophe so spreadsheets do not run them; "
+        "CSV text cells that begin with =, +, -, @, tab or carriage return (also after leading blank or zero-width "
+        "characters, and their full-width forms) are prefixed with an apostrophe so spreadsheets do not run them; "
+        "numeric columns are written as numbers; "
         "the JSON files carry the values unchanged.",
         "tables": dictionary,
     }

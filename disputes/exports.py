@@ -4,19 +4,41 @@ formula character, so every such text cell is defused with a leading quote."""
 import csv
 import datetime
 import json
+import unicodedata
 from decimal import Decimal
 
 from django.http import HttpResponse, StreamingHttpResponse
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# What a spreadsheet may take as the start of a formula: the ASCII signs (OWASP's list, with tab
+# and CR), their full-width forms, which Excel and LibreOffice normalise to ASCII, and the other
+# minus and small signs that some of them treat the same way.
+FORMULA_START = frozenset("=+-@\t\r" "\uff1d\uff0b\uff0d\uff20" "\u2212\ufe62\ufe63\ufe66\ufe6b")
+
+
+def _invisible(char: str) -> bool:
+    """Characters a spreadsheet skips before the first visible one: whitespace (U+00A0 too),
+    control characters and format characters (zero-width spaces and joiners, U+2060, U+FEFF)."""
+    return char.isspace() or unicodedata.category(char) in ("Cc", "Cf")
 
 
 def neutralise(value):
-    """A cell value that a spreadsheet shows as text, never evaluates."""
+    """A cell value that a spreadsheet shows as text, never evaluates.
+
+    Only text is touched. Numbers (int, float, Decimal) stay numbers, negative ones included:
+    a spreadsheet reads `-5` as a value, and prefixing it would turn a numeric column into
+    text. A text cell is prefixed with an apostrophe (OWASP's advice) when its first character
+    is a formula sign, or when only whitespace, control or zero-width characters stand before
+    one; so `-5` written as text in a text column is defused too.
+    """
     if value is None:
         return ""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
+    if not isinstance(value, str):
+        return value
+    for char in value:
+        if char in FORMULA_START:
+            return "'" + value
+        if not _invisible(char):
+            break
     return value
 
 

@@ -1,6 +1,7 @@
 """Atom feeds of confirmed demands, outcomes and events: overall, per country, per platform."""
 
 import datetime
+import re
 
 from django.contrib.syndication.views import Feed
 from django.http import Http404
@@ -10,6 +11,40 @@ from . import selectors
 from .caching import cached
 from .countries import COUNTRY_CODES, country_name
 from .models import Platform
+
+# Atom's text constructs. Titles and summaries here are plain text (curated, or quoted from
+# articles), so they are declared type="text": a reader shows `<img onerror=…>` in a quote as
+# those characters. Django writes summaries as type="html", which makes readers parse them.
+TEXT_CONSTRUCTS = frozenset({"title", "subtitle", "summary", "rights"})
+# Characters XML 1.0 cannot carry; Django refuses to write them, which would fail the feed.
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+class _PlainTextHandler:
+    """Wraps the XML writer: text constructs are declared text, and characters XML cannot
+    hold are dropped. Everything is still XML-escaped by the writer itself."""
+
+    def __init__(self, handler):
+        self._handler = handler
+
+    def addQuickElement(self, name, contents=None, attrs=None):
+        if name in TEXT_CONSTRUCTS:
+            attrs = {**(attrs or {}), "type": "text"}
+        if contents:
+            contents = _XML_INVALID.sub("", contents)
+        self._handler.addQuickElement(name, contents, attrs)
+
+    def __getattr__(self, name):
+        return getattr(self._handler, name)
+
+
+class PlainTextAtomFeed(Atom1Feed):
+    def add_root_elements(self, handler):
+        super().add_root_elements(_PlainTextHandler(handler))
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(_PlainTextHandler(handler), item)
+
 
 def _country_items(code: str, limit: int):
     return selectors.recently_confirmed(limit, country=code)
@@ -25,7 +60,7 @@ KIND_LABEL = {"demand": "Demand", "outcome": "Outcome", "event": "Event"}
 class EventFeed(Feed):
     """Newly confirmed facts first; an edited fact comes back as updated."""
 
-    feed_type = Atom1Feed
+    feed_type = PlainTextAtomFeed
     title = "Standoff: newly confirmed events"
     subtitle = "Demands, outcomes and other events in disputes between governments and platforms."
     link = "/disputes/"

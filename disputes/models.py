@@ -5,6 +5,7 @@ import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
@@ -12,6 +13,10 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from .countries import COUNTRY_CHOICES, COUNTRY_CODES, country_name
+
+# Addresses curators enter are rendered as links, so only web addresses are accepted (the
+# URLField default also allows ftp).
+http_url = URLValidator(schemes=["http", "https"])
 
 
 class ReviewState(models.TextChoices):
@@ -166,7 +171,7 @@ class Actor(models.Model):
         "Several products may share one (Google Search and Google Play are both google).",
     )
     description = models.TextField(blank=True)
-    website = models.URLField(blank=True)
+    website = models.URLField(blank=True, validators=[http_url])
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -760,7 +765,7 @@ class Evidence(LoadedReviewState, models.Model):
     quote = models.TextField(blank=True)
     quote_start = models.PositiveIntegerField(null=True, blank=True)
     quote_end = models.PositiveIntegerField(null=True, blank=True)
-    source_url = models.URLField(max_length=2000, blank=True)
+    source_url = models.URLField(max_length=2000, blank=True, validators=[http_url])
     outlet = models.CharField(max_length=200, blank=True)
     published = models.DateField(null=True, blank=True)
     note = models.TextField(blank=True)

@@ -16,6 +16,7 @@ from . import exports, selectors, tokens
 from .caching import cached, data_version, lazy_items
 from .countries import COUNTRY_CODES, country_name
 from .forms import CompareForm, DisputeFilterForm, PageForm, SearchForm, TimelineForm
+from .links import safe_href
 from .models import Actor, ActorRedirect, ApiToken, Dispute, DisputeRedirect, Platform
 from .search import MARK_END, MARK_START
 from .search import search as full_text_search
@@ -339,7 +340,7 @@ def search_export(request, fmt):
                 if section == "dispute":
                     url, where, date = request.build_absolute_uri(obj.get_absolute_url()), obj.country, obj.start_date
                 else:
-                    url, where, date = obj.canonical_url or obj.url, obj.outlet, obj.published
+                    url, where, date = safe_href(obj.canonical_url or obj.url), obj.outlet, obj.published
                 snippet = hit.snippet_raw.replace(MARK_START, "").replace(MARK_END, "")
                 rows.append([section, round(hit.rank, 4), obj.title, url, where, date, snippet])
     if fmt == "csv":

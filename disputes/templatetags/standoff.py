@@ -7,9 +7,18 @@ from django import template
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 
+from disputes.links import external_link, safe_href
 from disputes.models import UNREVIEWED_LABEL
 
 register = template.Library()
+
+register.filter("safe_href", safe_href)
+
+
+@register.simple_tag
+def source_link(url, text="", new_tab=False):
+    """A link to an article or source URL, or plain text when it is not http(s)."""
+    return external_link(url, text, new_tab=new_tab)
 
 
 # reverse() walks the URL resolver each time (~20 µs); a list page links every
@@ -58,8 +67,8 @@ def search_hits(section: str, hits: list) -> str:
         else:
             when = f", {obj.published.day} {obj.published:%b %Y}" if obj.published else ""
             item = (
-                f'<a href="{escape(obj.canonical_url or obj.url)}" rel="noopener noreferrer">'
-                f'{escape(obj.title or obj.url)}</a> <span class="muted">{escape(obj.outlet or "")}{when}</span>'
+                f'{external_link(obj.canonical_url or obj.url, obj.title or obj.url)}'
+                f' <span class="muted">{escape(obj.outlet or "")}{when}</span>'
             )
             if hit.disputes:
                 item += f'\n<p class="small">Evidence in {", ".join(_dispute_link(d) for d in hit.disputes)}</p>'

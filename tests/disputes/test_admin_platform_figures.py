@@ -61,6 +61,14 @@ def test_the_event_page_offers_dispute_autocomplete(curator_client):
     assert 'href="https://example.org/ng"' in html
 
 
+def test_only_web_evidence_addresses_are_links(curator_client):
+    event = ShutdownEventFactory(evidence_urls=["https://example.org/ng", "JaVaScRiPt:alert(1)", "data:text/html,<b>x</b>"])
+    html = curator_client.get(f"/admin/disputes/shutdownevent/{event.pk}/change/").content.decode()
+    assert '<div><a href="https://example.org/ng" rel="noopener noreferrer">https://example.org/ng</a></div>' in html
+    assert "<div>JaVaScRiPt:alert(1)</div>" in html
+    assert "<div>data:text/html,&lt;b&gt;x&lt;/b&gt;</div>" in html
+
+
 def test_a_curator_links_an_event_to_a_dispute(curator_client, nigeria_twitter):
     event = ShutdownEventFactory()
     response = curator_client.post(

@@ -1,6 +1,7 @@
 import csv
 import io
 import json
+from decimal import Decimal
 
 import pytest
 
@@ -15,14 +16,32 @@ def read_csv(response) -> list[list[str]]:
     return list(csv.reader(io.StringIO(body)))
 
 
-@pytest.mark.parametrize("value", ["=HYPERLINK(\"http://evil\")", "+1+1", "-2+3", "@SUM(A1)", "\t=1", "\r=1"])
+@pytest.mark.parametrize("value", [
+    "=HYPERLINK(\"http://evil\")", "+1+1", "-2+3", "@SUM(A1)", "\t=1", "\r=1", "\tplain", "\rplain",
+    # a formula sign behind whitespace, non-breaking or zero-width characters
+    " =1+1", "   @SUM(A1)", "\n-2+3", "\u00a0=1+1", "\u200b=1+1", "\u200c+1", "\u200d-1", "\ufeff=1",
+    "\u2060@A1", "\u00a0\u200b \u2060=cmd|'/C calc'!A0", "\x00=1",
+    # full-width and other minus and small signs
+    "\uff1d1+1", "\uff0b1", "\uff0d1", "\uff20SUM(A1)", " \uff1d1", "\u22121", "\ufe62\ufe661",
+    # text that looks like a negative number is still text in a text column
+    "-5",
+])
 def test_formula_cells_are_neutralised(value):
     assert neutralise(value) == "'" + value
 
 
-@pytest.mark.parametrize("value", ["India", "", 1178, None, "a=b"])
+@pytest.mark.parametrize("value", [
+    "India", "", 1178, None, "a=b", "Twitter @handle", "1+1", "Section 69A", " India", "\u00a0India",
+    "\u200bIndia", "email a@b.example", "x-y", "\uff21",  # full-width A is not a sign
+])
 def test_plain_cells_pass(value):
     assert neutralise(value) == ("" if value is None else value)
+
+
+@pytest.mark.parametrize("value", [-5, -0.25, Decimal("-1200.50"), 0, 3.5, True])
+def test_numbers_stay_numbers_negative_ones_included(value):
+    # Numeric columns are typed: a spreadsheet reads -5 as a value, and a quote would make it text.
+    assert neutralise(value) is value
 
 
 def test_the_csv_download_respects_filters_and_defuses_formulas(client, world):
