@@ -669,13 +669,16 @@ def _send(task, article_ids: list[int], status: str) -> None:
             pass  # their queued_until passes in INGEST_REQUEUE_AFTER seconds all the same
 
 
-def articles_defer(*, article_ids: list[int], status: str, seconds: float) -> None:
-    """Tell the sweep that these articles' step is retried in `seconds` (its message in flight).
+def articles_defer(*, article_ids: list[int], status: str, seconds: float, grace: float | None = None) -> None:
+    """Tell the sweep that these articles' step is retried in `seconds`.
 
-    Best effort: when the database is what failed, the rows keep their earlier time.
+    The sweep re-sends them `grace` seconds later (INGEST_REQUEUE_AFTER: the retry's message
+    is in flight), or right then with `grace=0` (it could not be sent). Best effort: when the
+    database is what failed, the rows keep their earlier time.
     """
-    until = timezone.now() + datetime.timedelta(seconds=seconds + settings.INGEST_REQUEUE_AFTER)
+    grace = settings.INGEST_REQUEUE_AFTER if grace is None else grace
     now = timezone.now()
+    until = now + datetime.timedelta(seconds=seconds + grace)
     try:
         Article.objects.filter(pk__in=article_ids, status=status).filter(
             Q(lease_until__isnull=True) | Q(lease_until__lt=now)

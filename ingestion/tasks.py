@@ -14,11 +14,12 @@ import time
 from collections import Counter
 
 from celery import Task, shared_task
+from celery.exceptions import Reject
 from celery.signals import task_postrun, task_prerun
 from django.conf import settings
 
 from ingestion import annotator, services
-from ingestion.errors import TransientError, infrastructure_errors
+from ingestion.errors import TransientError, infrastructure_errors, is_infrastructure
 from ingestion.models import Article
 
 _LIMIT = settings.INGEST_TASK_TIME_LIMIT
@@ -53,9 +54,14 @@ class ArticleStepTask(Task):
     def retry(self, args=None, kwargs=None, exc=None, throw=True, eta=None, countdown=None,
               max_retries=None, **options):
         article_ids = (args if args is not None else self.request.args or [[]])[0]
-        services.articles_defer(article_ids=article_ids, status=self.waits_in,
-                                seconds=countdown if countdown is not None else self.default_retry_delay)
-        return super().retry(args, kwargs, exc, throw, eta, countdown, max_retries, **options)
+        seconds = countdown if countdown is not None else self.default_retry_delay
+        services.articles_defer(article_ids=article_ids, status=self.waits_in, seconds=seconds)
+        try:
+            return super().retry(args, kwargs, exc, throw, eta, countdown, max_retries, **options)
+        except Reject as rejected:  # the retry could not be sent: no message is in flight
+            if is_infrastructure(rejected.reason):
+                services.articles_defer(article_ids=article_ids, status=self.waits_in, seconds=seconds, grace=0)
+            raise
 
 
 # Article tasks take a batch of ids (settings.INGEST_BATCH_SIZE); a retry resends the whole
