@@ -9,6 +9,7 @@ file, or a throwaway PostgreSQL database when the suite runs on PostgreSQL.
 """
 
 import os
+import re
 import shutil
 import signal
 import socket
@@ -246,11 +247,15 @@ def test_no_article_is_stranded_by_a_redis_outage(tmp_path, processes, how):
             "GROUP BY article_id, quote_start, demand_id, outcome_id, event_id, dispute_id HAVING COUNT(*) > 1) d"
         )[0][0]
         evidence_total = database.rows("SELECT COUNT(*) FROM disputes_evidence WHERE article_id IS NOT NULL")[0][0]
+        # What the outage cost: messages that could not be sent or were lost, re-sent by the sweep.
+        resent = sum(sum(int(n) for n in re.findall(r": (\d+)", line.split("sent", 1)[1]))
+                     for line in log.read_text().splitlines() if "dispatch sweep: sent" in line)
         duplicated = sum(1 for count in finals.values() if count > 1) + sum(c - 1 for _, c in per_url if c > 1)
         print(
             f"\nRedis outage ({how}, {DOWN_SECONDS} s, default settings, batches of 25): "
             f"{total} articles, {in_flight} in flight when Redis stopped ({at_stop}); all final "
-            f"{seconds_to_final:.0f} s after Redis came back; lost {lost}, duplicated {duplicated}; "
+            f"{seconds_to_final:.0f} s after Redis came back; {resent} re-sent by the sweep; "
+            f"lost {lost}, duplicated {duplicated}; "
             f"{annotations[0]} annotations, {evidence_total} evidence rows"
         )
     finally:
