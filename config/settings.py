@@ -285,6 +285,13 @@ INGEST_LEASE_SECONDS = envint("INGEST_LEASE_SECONDS", INGEST_TASK_TIME_LIMIT + 3
 INGEST_MAX_RETRIES = envint("INGEST_MAX_RETRIES", 5)
 INGEST_RETRY_BACKOFF = envint("INGEST_RETRY_BACKOFF", 30)
 INGEST_RETRY_BACKOFF_MAX = envint("INGEST_RETRY_BACKOFF_MAX", 3600)
+# A step's message not started this many seconds after it was sent is presumed lost (in a
+# broker restart, or in a worker cut off from it): the dispatch sweep, every 30 s, sends
+# another. A duplicate is harmless (tasks claim rows with a conditional UPDATE); a message that
+# could not be sent at all is re-sent by the next sweep.
+INGEST_REQUEUE_AFTER = envint("INGEST_REQUEUE_AFTER", 90)
+# Articles the sweep re-sends per run (in INGEST_BATCH_SIZE messages); the rest on the next.
+INGEST_DISPATCH_LIMIT = envint("INGEST_DISPATCH_LIMIT", 5000)
 # A failing source waits poll_interval * 2**failures, at most this long.
 INGEST_SOURCE_MAX_BACKOFF = envint("INGEST_SOURCE_MAX_BACKOFF", 24 * 3600)
 # One corpus record (a JSON line) larger than this is rejected, not loaded.

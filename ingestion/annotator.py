@@ -206,7 +206,8 @@ def articles_annotate(*, article_ids: Sequence[int], attach: bool = True) -> lis
             .values_list("pk", flat=True)
         )
         Article.objects.filter(pk__in=arriving).update(
-            status=Article.Status.ANNOTATED, failure_code="", failure_reason="", updated_at=timezone.now()
+            status=Article.Status.ANNOTATED, failure_code="", failure_reason="", updated_at=timezone.now(),
+            lease_until=None, lease_token="",
         )
         by_pk = dict(zip([a.pk for a in articles], annotations))
         ArticleEvent.objects.bulk_create(
@@ -233,35 +234,48 @@ def outdated_article_ids(version: str = PIPELINE_VERSION) -> Iterable[int]:
 def articles_annotate_step(*, article_ids: Sequence[int], final_attempt: bool = False) -> list[int]:
     """The annotate task's work for a batch of extracted articles; returns the ids annotated.
 
-    A locked or lost database is worth another try (TransientError, retried by the task); any
-    other failure is recorded on the article that causes it, which then stops instead of
-    coming back forever through stalled-article recovery. The rest of its batch goes on.
+    The batch's rows are claimed with a lease, like the other steps, so a duplicate message
+    does nothing twice. A broker, cache or database error is transient: the rows are released
+    with a history line, and the task retries (or, past its retries, the dispatch sweep sends
+    them again). Any other failure is recorded on the article that causes it, which then stops
+    instead of coming back forever. The rest of its batch goes on.
     """
-    from django.db import OperationalError
+    from . import services
 
-    from .errors import TransientError
+    batch = services._claim(list(article_ids), Article.Status.EXTRACTED, fields=("pk", "attempts"))
+    _annotate_held(batch, batch.articles)
+    services._raise_for_retry(batch, final_attempt)
+    return batch.done
 
-    ids = list(
-        Article.objects.filter(pk__in=article_ids, status__in=[Article.Status.EXTRACTED, Article.Status.ANNOTATED])
-        .order_by("pk").values_list("pk", flat=True)
-    )  # the others are gone, failed, duplicates, or not extracted yet
-    if not ids:
-        return []
+
+def _annotate_held(batch, articles: list[Article]) -> None:
+    from . import services
+    from .errors import InfrastructureError, PermanentError, is_infrastructure
+
+    if not articles:
+        return
     try:
-        return articles_annotate(article_ids=ids)
-    except OperationalError as exc:
-        if not final_attempt:
-            raise TransientError(f"database: {exc}") from exc
-        error = exc
-    except Exception as exc:  # a bug or a text spaCy cannot take: keep the article, say why
-        if len(ids) > 1:  # find the article at fault, one by one
-            return [pk for one in ids for pk in articles_annotate_step(article_ids=[one], final_attempt=final_attempt)]
-        log.exception("annotation failed for article %s", ids[0])
-        error = exc
-    Article.objects.filter(pk__in=ids).update(
-        status=Article.Status.FAILED,
-        failure_code="annotation",
-        failure_reason=f"Annotation failed: {type(error).__name__}: {error}"[:2000],
-        updated_at=timezone.now(),
-    )
-    return []
+        done = articles_annotate(article_ids=[a.pk for a in articles])
+    except Exception as exc:
+        if is_infrastructure(exc):
+            error = InfrastructureError(f"{type(exc).__name__}: {exc}")
+            batch.error = error
+            for article in articles:
+                try:
+                    services._release(article, batch.token, from_status=Article.Status.EXTRACTED, error=error)
+                except Exception:  # the database itself may be down: the lease expires alone
+                    log.warning("could not release article %s after %r", article.pk, exc)
+            return
+        if len(articles) > 1:  # find the article at fault, one by one
+            for article in articles:
+                _annotate_held(batch, [article])
+            return
+        log.exception("annotation failed for article %s", articles[0].pk)
+        error = PermanentError(f"Annotation failed: {type(exc).__name__}: {exc}"[:2000], code="annotation")
+        services._fail(articles[0], batch.token, from_status=Article.Status.EXTRACTED, error=error)
+        return
+    batch.done.extend(done)
+    for article in articles:
+        if article.pk not in done:  # no text to read: it would come back forever
+            services._fail(article, batch.token, from_status=Article.Status.EXTRACTED,
+                           error=PermanentError("no text to annotate", code="no_text"))

@@ -36,3 +36,41 @@ class UnsafeURLError(PermanentError):
 
     def __init__(self, reason: str):
         super().__init__(reason, code="unsafe_url")
+
+
+def infrastructure_errors() -> tuple[type[BaseException], ...]:
+    """Errors that say a broker, cache or database connection failed, not the work itself.
+
+    They are transient everywhere in the pipeline: the task retries with backoff and, past its
+    retries, leaves its rows to the dispatch sweep. They never fail an article.
+    """
+    import kombu.exceptions
+    import redis.exceptions
+    from django import db
+
+    return (
+        redis.exceptions.ConnectionError,  # includes BusyLoadingError: Redis replaying its AOF
+        redis.exceptions.TimeoutError,
+        kombu.exceptions.OperationalError,  # the broker refused or dropped a publish
+        db.OperationalError,  # connection lost, database locked, deadlock, statement timeout
+        db.InterfaceError,  # a connection already closed
+    )
+
+
+def is_infrastructure(exc: BaseException) -> bool:
+    """True when `exc`, or what caused it, is a broker, cache or database connection error."""
+    kinds = infrastructure_errors()
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        if isinstance(exc, kinds) or getattr(exc, "code", None) == "infrastructure":
+            return True
+        seen.add(id(exc))
+        exc = exc.__cause__
+    return False
+
+
+class InfrastructureError(TransientError):
+    """A broker, cache or database connection failed: retried, never an article's failure."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason, code="infrastructure")

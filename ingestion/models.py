@@ -142,12 +142,17 @@ class ArticleQuerySet(models.QuerySet):
     def final(self):
         return self.filter(status__in=Article.FINAL_STATUSES)
 
-    def stalled(self, now: datetime.datetime, older_than: datetime.timedelta):
-        """Unfinished articles nobody holds and nobody touched for a while (lost messages)."""
+    def due_for_dispatch(self, now: datetime.datetime):
+        """Unfinished articles with no live lease and no message believed in flight.
+
+        The dispatch sweep sends these their step's message again: a send that failed while
+        the broker was down left `queued_until` empty, and a message lost in the broker (or in
+        a worker cut off from it) lets it pass.
+        """
         return (
-            self.filter(status__in=[Article.Status.DISCOVERED, Article.Status.FETCHED, Article.Status.EXTRACTED])
+            self.filter(status__in=Article.PIPELINE_STATUSES)
             .filter(Q(lease_until__isnull=True) | Q(lease_until__lt=now))
-            .filter(updated_at__lt=now - older_than)
+            .filter(Q(queued_until__isnull=True) | Q(queued_until__lt=now))
         )
 
 
@@ -164,6 +169,8 @@ class Article(models.Model):
 
     # An extracted article still waits for annotation; these are the ends of the line.
     FINAL_STATUSES = (Status.ANNOTATED, Status.FAILED, Status.SKIPPED)
+    # Each of these waits for a step: fetch, extract, annotate.
+    PIPELINE_STATUSES = (Status.DISCOVERED, Status.FETCHED, Status.EXTRACTED)
 
     source = models.ForeignKey(Source, null=True, blank=True, on_delete=models.SET_NULL, related_name="articles")
     run = models.ForeignKey(
@@ -194,6 +201,9 @@ class Article(models.Model):
     # A worker holds the row while working on it; a killed worker's lease simply expires.
     lease_until = models.DateTimeField(null=True, blank=True, editable=False)
     lease_token = models.CharField(max_length=32, blank=True, editable=False)
+    # Until then a message for the article's next step is believed queued; empty when its send
+    # failed. The database is the truth and the message a hint: past this, the sweep re-sends.
+    queued_until = models.DateTimeField(null=True, blank=True, editable=False)
     fetched_at = models.DateTimeField(null=True, blank=True)
     extracted_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -229,8 +239,8 @@ class Article(models.Model):
         indexes = [
             # ingestion_health and the admin's status filter: counts by status per source.
             models.Index(fields=["source", "status"], name="ingestion_article_status_idx"),
-            # recover_stalled_task: unfinished articles by last update.
-            models.Index(fields=["status", "updated_at"], name="ingestion_article_stall_idx"),
+            # dispatch_due_articles_task: unfinished articles whose message is not in flight.
+            models.Index(fields=["status", "queued_until"], name="ingestion_article_due_idx"),
         ]
 
     def __str__(self):

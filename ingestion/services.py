@@ -7,6 +7,7 @@ HTTP request runs: the claim commits first, the request runs, the result commits
 """
 
 import datetime
+import functools
 import logging
 import time
 import uuid
@@ -18,7 +19,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from ingestion import dedupe
-from ingestion.errors import IngestError, PermanentError, TransientError
+from ingestion.errors import IngestError, PermanentError, TransientError, infrastructure_errors, is_infrastructure
 from ingestion.extract import extract_article
 from ingestion.feeds import FeedEntry, parse_feed
 from ingestion.fetch import FEED_TYPES, FetchPolicy, HostLimiter, RedisHostLimiter, fetch
@@ -152,7 +153,7 @@ def _release_unstarted(batch: Batch, articles: list[Article]) -> None:
     """Hand back leases of articles this batch had no time left to start."""
     ids = [article.pk for article in articles]
     Article.objects.filter(pk__in=ids, lease_token=batch.token).update(
-        lease_until=None, lease_token="", attempts=F("attempts") - 1
+        lease_until=None, lease_token="", attempts=F("attempts") - 1, queued_until=queued_until()
     )
     batch.later.extend(ids)
 
@@ -206,7 +207,9 @@ def _release(article: Article, token: str, *, from_status: str, error: IngestErr
 
 def _handle_transient(batch: Batch, article: Article, *, from_status: str, error: TransientError,
                       final_attempt: bool) -> None:
-    if final_attempt:
+    # A broker, cache or database outage is never the article's failure: past the task's
+    # retries the row is released, and the dispatch sweep sends it again.
+    if final_attempt and not is_infrastructure(error):
         _fail(article, batch.token, from_status=from_status, error=error,
               prefix=f"gave up after {article.attempts} attempts: ")
         return
@@ -260,7 +263,7 @@ def articles_fetch(*, article_ids: list[int], final_attempt: bool = False,
 
     with transaction.atomic():
         held = _finish_held(batch, [article.pk for article, _ in pages], from_status=Status.DISCOVERED,
-                            status=Status.FETCHED, fetched_at=timezone.now())
+                            status=Status.FETCHED, fetched_at=timezone.now(), queued_until=queued_until())
         pages = [(article, result) for article, result in pages if article.pk in held]
         # A page left by an attempt that failed after storing it is replaced.
         FetchedPage.objects.bulk_create(
@@ -276,9 +279,9 @@ def articles_fetch(*, article_ids: list[int], final_attempt: bool = False,
         )
         batch.done = [article.pk for article, _ in pages]
         if batch.done:
-            extract_articles_task.delay_on_commit(batch.done)
+            articles_dispatch(task=extract_articles_task, article_ids=batch.done, status=Status.FETCHED)
         if batch.later:
-            fetch_articles_task.delay_on_commit(batch.later)
+            articles_dispatch(task=fetch_articles_task, article_ids=batch.later, status=Status.DISCOVERED)
     _raise_for_retry(batch, final_attempt)
     return batch
 
@@ -454,7 +457,7 @@ def _after_extract(article_ids: list[int], *, inline: bool) -> None:
     else:
         from ingestion.tasks import annotate_articles_task
 
-        annotate_articles_task.delay_on_commit(article_ids)
+        articles_dispatch(task=annotate_articles_task, article_ids=article_ids, status=Status.EXTRACTED)
 
 
 @dataclass
@@ -553,7 +556,7 @@ def _store_text(item: _Extracted, batch: Batch) -> bool:
 def _mark_extracted(batch: Batch, items: list[_Extracted]) -> list[int]:
     """Move stored articles to EXTRACTED in one statement, with one history line each."""
     held = _finish_held(batch, [item.article.pk for item in items], from_status=Status.FETCHED,
-                        status=Status.EXTRACTED, extracted_at=timezone.now())
+                        status=Status.EXTRACTED, extracted_at=timezone.now(), queued_until=queued_until())
     FetchedPage.objects.filter(article_id__in=held).delete()
     done = [item for item in items if item.article.pk in held]
     ArticleEvent.objects.bulk_create(
@@ -619,7 +622,7 @@ def articles_extract(*, article_ids: list[int], final_attempt: bool = False,
         if batch.later:
             from ingestion.tasks import extract_articles_task
 
-            extract_articles_task.delay_on_commit(batch.later)
+            articles_dispatch(task=extract_articles_task, article_ids=batch.later, status=Status.FETCHED)
     _raise_for_retry(batch, final_attempt)
     return batch
 
@@ -632,14 +635,56 @@ def _chunks(items: list, size: int = 500):
         yield items[start : start + size]
 
 
-def queue_in_batches(task, article_ids: list[int]) -> None:
-    """Queue `task` over `article_ids`, INGEST_BATCH_SIZE at a time, once the transaction commits.
+def queued_until() -> datetime.datetime:
+    """Until when a message sent now for an article's next step is believed in flight."""
+    return timezone.now() + datetime.timedelta(seconds=settings.INGEST_REQUEUE_AFTER)
+
+
+def articles_dispatch(*, task, article_ids: list[int], status: str) -> None:
+    """Send `task` over `article_ids`, INGEST_BATCH_SIZE at a time, once the transaction commits.
+
+    The rows (now in `status`) carry their step's state; the message is only a hint. A send
+    that fails because the broker is down does not raise after the commit, which would lose
+    the rest of the task's work: the rows' `queued_until` is emptied instead, and the dispatch
+    sweep sends them again once the broker is back.
 
     A message and a task per article cost about as much as the work on the article (measured
     with bench/ingest.py); within a batch each article still succeeds or fails on its own.
     """
     for chunk in _chunks(list(article_ids), settings.INGEST_BATCH_SIZE):
-        task.delay_on_commit(chunk)
+        transaction.on_commit(functools.partial(_send, task, chunk, status))
+
+
+def _send(task, article_ids: list[int], status: str) -> None:
+    try:
+        task.delay(article_ids)
+    except Exception as exc:
+        if not is_infrastructure(exc):
+            raise
+        logger.warning("%s of %d articles not sent, left to the dispatch sweep: %r",
+                       task.name.rsplit(".", 1)[-1], len(article_ids), exc)
+        try:
+            Article.objects.filter(pk__in=article_ids, status=status).update(queued_until=None)
+        except infrastructure_errors():
+            pass  # their queued_until passes in INGEST_REQUEUE_AFTER seconds all the same
+
+
+def articles_defer(*, article_ids: list[int], status: str, seconds: float, grace: float | None = None) -> None:
+    """Tell the sweep that these articles' step is retried in `seconds`.
+
+    The sweep re-sends them `grace` seconds later (INGEST_REQUEUE_AFTER: the retry's message
+    is in flight), or right then with `grace=0` (it could not be sent). Best effort: when the
+    database is what failed, the rows keep their earlier time.
+    """
+    grace = settings.INGEST_REQUEUE_AFTER if grace is None else grace
+    now = timezone.now()
+    until = now + datetime.timedelta(seconds=seconds + grace)
+    try:
+        Article.objects.filter(pk__in=article_ids, status=status).filter(
+            Q(lease_until__isnull=True) | Q(lease_until__lt=now)
+        ).update(queued_until=until)
+    except infrastructure_errors() as exc:
+        logger.warning("could not record the retry of %d articles: %r", len(article_ids), exc)
 
 
 def articles_discover(*, source: Source, run: IngestRun, entries: list[FeedEntry]) -> tuple[int, int]:
@@ -667,7 +712,7 @@ def articles_discover(*, source: Source, run: IngestRun, entries: list[FeedEntry
                         source=source, run=run, url=entry.url, canonical_url=entry.canonical_url,
                         title=entry.title[:1000], outlet=url_host(entry.url)[:200],
                         published=entry.published.date() if entry.published else None,
-                        language=source.language,
+                        language=source.language, queued_until=queued_until(),
                     )
                     for entry in chunk
                 ],
@@ -681,7 +726,7 @@ def articles_discover(*, source: Source, run: IngestRun, entries: list[FeedEntry
             ArticleEvent.objects.bulk_create(
                 [ArticleEvent(article_id=pk, status=Status.DISCOVERED, detail=f"in feed {source}") for pk in new_ids]
             )
-            queue_in_batches(fetch_articles_task, new_ids)
+            articles_dispatch(task=fetch_articles_task, article_ids=new_ids, status=Status.DISCOVERED)
         new += len(new_ids)
     return new, len(entries) - new
 
@@ -782,21 +827,32 @@ def sources_poll_due(*, now: datetime.datetime | None = None) -> list[int]:
     return ids
 
 
-def articles_recover(*, older_than: datetime.timedelta) -> int:
-    """Re-queue unfinished articles nobody holds: a lost message must not strand them."""
-    from ingestion.tasks import annotate_articles_task, extract_articles_task, fetch_articles_task
+def articles_dispatch_due(*, now: datetime.datetime | None = None, limit: int | None = None) -> int:
+    """Send again the next step of unfinished articles with no message in flight and no lease.
 
-    next_task = {
-        Status.DISCOVERED: fetch_articles_task,
-        Status.FETCHED: extract_articles_task,
-        Status.EXTRACTED: annotate_articles_task,
-    }
+    The dispatch sweep (beat, every 30 seconds): one indexed query and a message per batch.
+    It finds the articles whose message could not be sent (the broker was down) or was lost
+    (a broker restart, a worker cut off from it) or whose retry never came. A duplicate is
+    harmless: every step claims its rows with a conditional UPDATE. Returns how many it sent.
+    """
+    from ingestion.tasks import STEP_TASKS
+
+    now = now or timezone.now()
+    limit = limit or settings.INGEST_DISPATCH_LIMIT
+    statuses = [status for status in STEP_TASKS if settings.INGEST_ANNOTATE or status != Status.EXTRACTED]
+    rows = Article.objects.due_for_dispatch(now).filter(status__in=statuses).order_by("pk")
     by_status: dict[str, list[int]] = {}
-    for pk, status in Article.objects.stalled(timezone.now(), older_than).values_list("pk", "status"):
+    for pk, status in rows.values_list("pk", "status")[:limit]:
         by_status.setdefault(status, []).append(pk)
-    for status, ids in by_status.items():
-        queue_in_batches(next_task[status], ids)
-    return sum(len(ids) for ids in by_status.values())
+    with transaction.atomic():
+        for status, ids in by_status.items():
+            for chunk in _chunks(ids):
+                Article.objects.filter(pk__in=chunk, status=status).update(queued_until=queued_until())
+            articles_dispatch(task=STEP_TASKS[status], article_ids=ids, status=status)
+    sent = sum(len(ids) for ids in by_status.values())
+    if sent:
+        logger.info("dispatch sweep: sent %s", {status: len(ids) for status, ids in by_status.items()})
+    return sent
 
 
 # Corpus files ----------------------------------------------------------------------------------
@@ -874,6 +930,7 @@ def corpus_record_ingest(*, source: Source, run: IngestRun, record: CorpusRecord
                 canonical_url=record.canonical, outlet=record.outlet, title=record.title,
                 text=record.text, published=record.published, language=record.language,
                 content_hash=digest, status=Status.FETCHED, fetched_at=timezone.now(),
+                queued_until=queued_until(),
             )
             ArticleEvent.objects.create(article=article, status=Status.FETCHED, detail=f"from {source}")
     except IntegrityError:

@@ -3,21 +3,23 @@
 Network work (polls, page fetches) runs on the `network` queue and CPU work (extraction) on
 `cpu`, so each can be scaled on its own. Every task is idempotent: services claim rows with a
 conditional UPDATE, so a redelivered or duplicated message does nothing twice. Only
-`TransientError` is retried, with exponential backoff and full jitter.
+`TransientError` and broker, cache or database connection errors are retried, with exponential
+backoff and full jitter. The rows hold each article's state; the dispatch sweep re-sends the
+messages a broker outage lost.
 """
 
-import datetime
 import json
 import logging
 import time
 from collections import Counter
 
-from celery import shared_task
+from celery import Task, shared_task
+from celery.exceptions import Reject
 from celery.signals import task_postrun, task_prerun
 from django.conf import settings
 
 from ingestion import annotator, services
-from ingestion.errors import TransientError
+from ingestion.errors import TransientError, infrastructure_errors, is_infrastructure
 from ingestion.models import Article
 
 _LIMIT = settings.INGEST_TASK_TIME_LIMIT
@@ -25,7 +27,7 @@ _LIMIT = settings.INGEST_TASK_TIME_LIMIT
 _SOFT_LIMIT = _LIMIT - max(1, min(10, _LIMIT // 5))
 _RETRYING = {
     "acks_late": True,
-    "autoretry_for": (TransientError,),
+    "autoretry_for": (TransientError, *infrastructure_errors()),
     "max_retries": settings.INGEST_MAX_RETRIES,
     "retry_backoff": settings.INGEST_RETRY_BACKOFF,
     "retry_backoff_max": settings.INGEST_RETRY_BACKOFF_MAX,
@@ -39,21 +41,44 @@ def _final(task) -> bool:
     return task.request.retries >= task.max_retries
 
 
+class ArticleStepTask(Task):
+    """A pipeline step over a batch of article ids, waiting in `waits_in`.
+
+    Its retry is recorded on the rows (queued_until), so that the dispatch sweep re-sends them
+    only if the retry's message never comes: lost in a broker restart, or not sent at all
+    (Celery then rejects the message instead of raising).
+    """
+
+    waits_in = ""
+
+    def retry(self, args=None, kwargs=None, exc=None, throw=True, eta=None, countdown=None,
+              max_retries=None, **options):
+        article_ids = (args if args is not None else self.request.args or [[]])[0]
+        seconds = countdown if countdown is not None else self.default_retry_delay
+        services.articles_defer(article_ids=article_ids, status=self.waits_in, seconds=seconds)
+        try:
+            return super().retry(args, kwargs, exc, throw, eta, countdown, max_retries, **options)
+        except Reject as rejected:  # the retry could not be sent: no message is in flight
+            if is_infrastructure(rejected.reason):
+                services.articles_defer(article_ids=article_ids, status=self.waits_in, seconds=seconds, grace=0)
+            raise
+
+
 # Article tasks take a batch of ids (settings.INGEST_BATCH_SIZE); a retry resends the whole
 # batch, whose claim skips the articles that already moved on.
-@shared_task(bind=True, queue="network", **_RETRYING)
+@shared_task(bind=True, base=ArticleStepTask, waits_in=Article.Status.DISCOVERED, queue="network", **_RETRYING)
 def fetch_articles_task(self, article_ids: list[int]) -> None:
     """Download discovered articles' pages, then queue their extraction."""
     services.articles_fetch(article_ids=article_ids, final_attempt=_final(self), budget=_SOFT_LIMIT)
 
 
-@shared_task(bind=True, queue="cpu", **_RETRYING)
+@shared_task(bind=True, base=ArticleStepTask, waits_in=Article.Status.FETCHED, queue="cpu", **_RETRYING)
 def extract_articles_task(self, article_ids: list[int]) -> None:
     """Extract, dedupe and cluster fetched articles, then queue their annotation."""
     services.articles_extract(article_ids=article_ids, final_attempt=_final(self))
 
 
-@shared_task(bind=True, queue="cpu", **_RETRYING)
+@shared_task(bind=True, base=ArticleStepTask, waits_in=Article.Status.EXTRACTED, queue="cpu", **_RETRYING)
 def annotate_articles_task(self, article_ids: list[int]) -> None:
     """Annotate extracted articles with spaCy, attach them to disputes, propose candidates.
 
@@ -77,10 +102,19 @@ def poll_due_sources_task() -> None:
     services.sources_poll_due()
 
 
-@shared_task(queue="network", acks_late=True, soft_time_limit=280, time_limit=300)
-def recover_stalled_articles_task(minutes: int = 30) -> None:
-    """Beat entry point: re-queue unfinished articles whose messages were lost."""
-    services.articles_recover(older_than=datetime.timedelta(minutes=minutes))
+# The default queue: behind a backlog of fetches or annotations the sweep would come late.
+@shared_task(queue="default", acks_late=True, soft_time_limit=50, time_limit=60)
+def dispatch_due_articles_task() -> None:
+    """Beat entry point (every 30 s): re-send the steps of articles with no message in flight."""
+    services.articles_dispatch_due()
+
+
+# What each waiting status is waiting for.
+STEP_TASKS = {
+    Article.Status.DISCOVERED: fetch_articles_task,
+    Article.Status.FETCHED: extract_articles_task,
+    Article.Status.EXTRACTED: annotate_articles_task,
+}
 
 
 @shared_task(queue="default", acks_late=True, soft_time_limit=1700, time_limit=1800)

@@ -60,4 +60,5 @@ def test_the_beat_schedule_is_in_the_database():
     from django_celery_beat.models import PeriodicTask
 
     tasks = set(PeriodicTask.objects.values_list("task", flat=True))
-    assert {"ingestion.tasks.poll_due_sources_task", "ingestion.tasks.recover_stalled_articles_task"} <= tasks
+    assert {"ingestion.tasks.poll_due_sources_task", "ingestion.tasks.dispatch_due_articles_task"} <= tasks
+    assert "ingestion.tasks.recover_stalled_articles_task" not in tasks  # folded into the sweep

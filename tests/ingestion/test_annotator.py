@@ -175,3 +175,47 @@ def test_the_annotate_step_takes_a_batch_and_fails_only_the_article_at_fault(ind
     assert statuses == {good.pk: ("annotated", ""), other.pk: ("annotated", ""),
                         broken.pk: ("failed", "annotation")}
     assert "a text spaCy cannot take" in type(good).objects.get(pk=broken.pk).failure_reason
+    # Its move to failed is in its history, like every status change.
+    assert broken.events.get(status="failed").detail.startswith("annotation: Annotation failed: ValueError")
+
+
+def test_a_duplicate_annotate_message_does_nothing_twice(india_actors):
+    article = _article(INDIA_TWITTER)
+    assert annotator.articles_annotate_step(article_ids=[article.pk]) == [article.pk]
+    assert annotator.articles_annotate_step(article_ids=[article.pk]) == []
+    assert article.events.filter(status="annotated").count() == 1
+    assert (Dispute.objects.count(), Evidence.objects.filter(demand__isnull=False).count()) == (1, 1)
+
+
+def test_a_redis_error_in_annotation_leaves_the_article_to_retry(india_actors, monkeypatch):
+    import redis
+
+    from disputes import attach
+    from ingestion.errors import TransientError
+
+    article = _article(INDIA_TWITTER)
+    real_attach = attach.article_attach
+
+    def cache_down(**kwargs):
+        raise redis.exceptions.ConnectionError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(attach, "article_attach", cache_down)
+    with pytest.raises(TransientError):
+        annotator.articles_annotate_step(article_ids=[article.pk])
+    article.refresh_from_db()
+    assert (article.status, article.failure_code, article.lease_token) == ("extracted", "infrastructure", "")
+    assert article.events.get().detail == (
+        "will retry: infrastructure: ConnectionError: Error 111 connecting to 127.0.0.1:6379. Connection refused."
+    )
+    assert not ArticleAnnotation.objects.exists()  # the batch's writes rolled back
+
+    # Past the task's retries it is still not failed: the dispatch sweep sends it again.
+    assert annotator.articles_annotate_step(article_ids=[article.pk], final_attempt=True) == []
+    article.refresh_from_db()
+    assert article.status == "extracted" and article.events.count() == 2
+
+    monkeypatch.setattr(attach, "article_attach", real_attach)  # Redis is back
+    assert annotator.articles_annotate_step(article_ids=[article.pk]) == [article.pk]
+    article.refresh_from_db()
+    assert (article.status, article.failure_code) == ("annotated", "")
+    assert Dispute.objects.count() == 1

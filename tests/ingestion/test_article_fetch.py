@@ -152,7 +152,7 @@ def test_a_batch_stores_what_it_fetched_and_raises_for_the_rest(
         articles_fetch(article_ids=ids)
     statuses = dict(Article.objects.values_list("pk", "status"))
     assert statuses == {ok.pk: "fetched", gone.pk: "failed", busy.pk: "discovered"}
-    assert [c.args for c in callbacks] == [([ok.pk],)]  # one extraction batch, for the page it got
+    assert [c.args[1:] for c in callbacks] == [([ok.pk], "fetched")]  # one extraction batch, for the page it got
 
     # The retry resends the whole batch; only the article that is still due is requested.
     http_server.add("/busy", news_page("Later", paragraphs(STORY)))
@@ -174,6 +174,7 @@ def test_a_batch_out_of_time_hands_the_rest_back_unattempted(
     assert {(a.status, a.attempts, a.lease_token) for a in rest} == {("discovered", 0, "")}
     from ingestion.tasks import extract_articles_task, fetch_articles_task
 
-    assert [(c.func.__self__.name, c.args) for c in callbacks] == [
-        (extract_articles_task.name, ([first.pk],)), (fetch_articles_task.name, ([second.pk, third.pk],)),
+    assert [(c.args[0].name, *c.args[1:]) for c in callbacks] == [
+        (extract_articles_task.name, [first.pk], "fetched"),
+        (fetch_articles_task.name, [second.pk, third.pk], "discovered"),
     ]

@@ -33,7 +33,7 @@ def test_it_discovers_entries_and_queues_their_fetch(
     ]
     assert set(Article.objects.values_list("status", flat=True)) == {"discovered"}
     [queued] = callbacks  # one fetch batch for both
-    assert sorted(queued.args[0]) == sorted(Article.objects.values_list("pk", flat=True))
+    assert sorted(queued.args[1]) == sorted(Article.objects.values_list("pk", flat=True))
     source.refresh_from_db()
     assert source.last_success_at and source.consecutive_failures == 0
     assert source.next_poll_at > timezone.now() + datetime.timedelta(minutes=59)

@@ -88,7 +88,7 @@ class Command(BaseCommand):
         elif batch:
             from ingestion.tasks import extract_articles_task
 
-            extract_articles_task.delay_on_commit(batch)
+            services.articles_dispatch(task=extract_articles_task, article_ids=batch, status=Article.Status.FETCHED)
         return len(new_ids)
 
     def _line(self, number, raw, source, run, outcomes, problems, new_ids) -> None:
