@@ -270,8 +270,8 @@ def _loose(gold: str | None, pred: str | None) -> str | None:
     return pred
 
 
-class NotIngested(Exception):
-    """--from-database on a file this database has not ingested."""
+class EvaluationError(Exception):
+    """The file cannot be scored as asked (not ingested, or annotation turned off)."""
 
 
 def evaluate_file(path: str | Path, *, from_database: bool = False) -> tuple[dict, list[dict], list[dict]]:
@@ -293,12 +293,11 @@ def evaluate_file(path: str | Path, *, from_database: bool = False) -> tuple[dic
     if from_database:
         source = corpus_source_for(path)
         if source is None:
-            raise NotIngested(f"{path} was not ingested in this database: run `ingest_corpus {path} --sync` first")
-        preds, table, missing = _stored(loaded.records, source)
-        before = None
+            raise EvaluationError(f"{path} was not ingested in this database: run `ingest_corpus {path} --sync` first")
+        preds, extras = _stored(loaded.records, source)
     else:
         if not settings.INGEST_ANNOTATE:
-            raise ValueError("INGEST_ANNOTATE is off: the pipeline would annotate nothing")
+            raise EvaluationError("INGEST_ANNOTATE is off: the pipeline would annotate nothing")
         from django.core.management import call_command
 
         from disputes.models import Dispute
@@ -308,22 +307,32 @@ def evaluate_file(path: str | Path, *, from_database: bool = False) -> tuple[dic
             before = {"disputes": Dispute.objects.count(), "articles": Article.objects.count()}
             call_command("ingest_corpus", str(path), sync=True, no_progress=True, stdout=io.StringIO(),
                          stderr=io.StringIO())
-            preds, table, missing = _stored(loaded.records, corpus_source_for(path))
+            preds, extras = _stored(loaded.records, corpus_source_for(path))
+            extras["database_before"] = before
             transaction.set_rollback(True)
-    metrics = score(loaded.records, preds)
-    metrics["reliability"] = table
-    metrics["not_stored"] = missing
-    if before is not None:
-        metrics["database_before"] = before
+    metrics = score(loaded.records, preds) | extras
     metrics["load_errors"] = loaded.errors
     return metrics, loaded.records, preds
 
 
-def _stored(records: Sequence[dict], source) -> tuple[list[dict], list[dict], list]:
-    """Predictions, reliability table, and the ids of the records with no stored article."""
+def _stored(records: Sequence[dict], source) -> tuple[list[dict], dict]:
+    """Predictions, and what else the report says: the reliability table, the records with no
+    stored article, and the pipeline versions that annotated them."""
     articles = stored_articles(records, source=source)
-    missing = [r.get("id") for r, a in zip(records, articles) if a is None]
-    return stored_predictions(records, articles), reliability(records, articles), missing
+    return stored_predictions(records, articles), {
+        "reliability": reliability(records, articles),
+        "not_stored": [r.get("id") for r, a in zip(records, articles) if a is None],
+        "pipeline_versions": stored_versions(articles),
+    }
+
+
+def stored_versions(articles: Sequence) -> dict[str, int]:
+    """How many of these articles each pipeline version annotated: --from-database scores
+    the version that ran, which may not be this code's."""
+    from ingestion.models import ArticleAnnotation
+
+    versions = ArticleAnnotation.objects.filter(article__in={a.pk for a in articles if a is not None})
+    return dict(Counter(versions.values_list("pipeline_version", flat=True)))
 
 
 def format_report(metrics: dict) -> str:
@@ -358,6 +367,10 @@ def format_report(metrics: dict) -> str:
             lines.append(f"{row['low']:.1f}-{row['high']:.1f}{'':<7}{row['claims']:>8}{row['correct']:>8}{precision:>11}")
     if metrics.get("not_stored"):
         lines.append(f"records with no stored article (scored as empty): {', '.join(map(str, metrics['not_stored']))}")
+    versions = metrics.get("pipeline_versions") or {}
+    if len(versions) > 1:
+        lines.append("annotated by several pipeline versions: "
+                     + ", ".join(f"{v} ({n})" for v, n in sorted(versions.items())))
     before = metrics.get("database_before") or {}
     if any(before.values()):
         lines.append(f"the database already held {before['disputes']} disputes and {before['articles']} articles, "

@@ -20,6 +20,7 @@ from ingestion.evaluation import (
     score, set_prf, stored_articles,
 )
 from ingestion.models import Article, Claim, Source
+from ingestion.nlp import PIPELINE_VERSION
 from tests.factories import ArticleFactory, DisputeFactory
 from tests.texts import FOLLOW_UP, FOOTBALL, INDIA_TWITTER
 
@@ -188,6 +189,7 @@ def test_from_database_scores_what_the_pipeline_stored(corpus, tmp_path, capsys)
     assert predictions["bad-date"] == {"id": "bad-date", "is_dispute": False, "countries": [], "platforms": [],
                                        **EMPTY, "dispute_key": None, "duplicate_group": None}
     assert metrics["not_stored"] == ["bad-date"]
+    assert metrics["pipeline_versions"] == {PIPELINE_VERSION: 5}
     assert metrics["is_dispute"]["tp"] == 5 and metrics["is_dispute"]["tn"] == 2
 
 
@@ -211,6 +213,13 @@ def test_records_are_matched_by_id_and_curator_decisions_show(corpus, capsys):
 def test_from_database_needs_the_file_ingested(corpus):
     with pytest.raises(CommandError, match="was not ingested in this database"):
         call_command("evaluate_annotations", str(corpus), "--from-database")
+
+
+@pytest.mark.django_db
+def test_it_refuses_to_score_a_pipeline_that_annotates_nothing(corpus, settings):
+    settings.INGEST_ANNOTATE = False
+    with pytest.raises(CommandError, match="INGEST_ANNOTATE is off"):
+        call_command("evaluate_annotations", str(corpus))
 
 
 @pytest.mark.django_db

@@ -27,7 +27,7 @@ class Command(BaseCommand):
             metrics, _gold, preds = evaluation.evaluate_file(file, from_database=from_database)
         except OSError as exc:
             raise CommandError(f"Cannot read {file}: {exc}") from exc
-        except (evaluation.NotIngested, ValueError) as exc:
+        except evaluation.EvaluationError as exc:
             raise CommandError(str(exc)) from exc
         if predictions:
             with open(predictions, "w", encoding="utf-8") as out:
