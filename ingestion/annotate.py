@@ -9,8 +9,8 @@ with an enforcement act (demand, order, penalty, block, fine...) whose neighbour
 sentence before, itself, the one after) names both a government actor and a platform.
 Business, hack, private-lawsuit, sports and similar cues count against it.
 
-``cluster_disputes`` groups dispute articles into disputes (same demanding country,
-overlapping platforms, close in time, similar wording).
+Which dispute an article belongs to is decided once, against the database, by
+``disputes.attach``.
 """
 
 from __future__ import annotations
@@ -630,9 +630,12 @@ def _pick_platforms(views: list[tuple[_DocView, set[int]]]) -> list[str]:
         weight = 3.0 if view.in_title else 1.0
         for i, s in enumerate(view.sents):
             w = weight * (1.0 if i in keep and (s.enforcement or s.gov) else 0.15)
-            for code in s.platforms:
+            # Sorted: ties keep a fixed order (first sentence first), not the set's, which
+            # changes with the process's hash seed and made the main platform, hence the
+            # dispute an article joins, differ from run to run.
+            for code in sorted(s.platforms):
                 score[code] += w
-            for key in s.companies:
+            for key in sorted(s.companies):
                 company_score[key] += w
     # A company stands for its main platform only when none of its products is named in a
     # dispute sentence ("Meta fined" vs "Meta's Instagram was fined").
@@ -972,112 +975,3 @@ def _annotate_foreign(nlp: Language, title: str, text: str, pub: date | None, la
                           r"POFMA|UU ITE|Online Safety Act)\b", title + " " + text)
         ann.legal_basis = legal.group(0) if legal else None
     return ann
-
-
-# --------------------------------------------------------------------------------------
-# Dispute clustering
-# --------------------------------------------------------------------------------------
-_YEAR_RE = re.compile(r"\b(20[0-3]\d|199\d)\b")
-_WORD_RE = re.compile(r"[a-z]{4,}")
-_STOP = frozenset("""that this with from have said were their which would about there been will they into
-more than also after over other some when what could while these only them just like such most
-where those many because according""".split())
-
-
-def _exact_date(ann: Annotation, published: date | None) -> date | None:
-    if published:
-        return published
-    if ann.event_date:
-        return date.fromisoformat(ann.event_date)
-    return None
-
-
-def _content_words(ann: Annotation) -> set[str]:
-    words = set()
-    for c in ann.claims:
-        words.update(w for w in _WORD_RE.findall(c.quote.lower()) if w not in _STOP)
-    return words
-
-
-def _similarity(a: set[str], b: set[str]) -> float:
-    return len(a & b) / max(1, min(len(a), len(b)))
-
-
-def _compatible(a: Annotation, b: Annotation) -> bool:
-    """Same demanding country and at least one platform in common."""
-    return bool(a.countries and b.countries and a.countries[0] == b.countries[0]
-                and set(a.platforms) & set(b.platforms))
-
-
-def cluster_disputes(annotations: Sequence[Annotation], published_dates: Sequence[date | str | None],
-                     texts: Sequence[str] | None = None, max_days: int = 120) -> list[str | None]:
-    """Label dispute articles with a dispute id; non-disputes get None.
-
-    1. Dated articles (publication or event date) that name the same demanding country,
-       share a platform and lie within ``max_days`` of each other are linked; linked
-       components are disputes.
-    2. An undated article joins the compatible dispute whose wording is most similar,
-       preferring disputes from a year the article mentions; with no compatible dated
-       dispute it groups with compatible undated articles.
-    Labels are ``D1``, ``D2``... in order of first appearance.
-    """
-    n = len(annotations)
-    texts = list(texts) if texts is not None else [" ".join(c.quote for c in a.claims) for a in annotations]
-    dates: list[date | None] = []
-    for i, ann in enumerate(annotations):
-        pub = published_dates[i]
-        if isinstance(pub, str):
-            try:
-                pub = date.fromisoformat(pub[:10])
-            except ValueError:
-                pub = None
-        dates.append(_exact_date(ann, pub))
-    words = [_content_words(a) for a in annotations]
-    years = [{int(y) for y in _YEAR_RE.findall(t)} for t in texts]
-
-    parent = list(range(n))
-
-    def find(x: int) -> int:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    def union(x: int, y: int) -> None:
-        parent[find(x)] = find(y)
-
-    candidates = [i for i, a in enumerate(annotations) if a.is_dispute and a.countries]
-    dated = [i for i in candidates if dates[i]]
-    undated = [i for i in candidates if not dates[i]]
-    for pos, i in enumerate(dated):
-        for j in dated[pos + 1:]:
-            if _compatible(annotations[i], annotations[j]) and abs((dates[i] - dates[j]).days) <= max_days:
-                union(i, j)
-
-    for i in undated:
-        options = [j for j in dated if _compatible(annotations[i], annotations[j])]
-        in_years = [j for j in options if dates[j].year in years[i]]
-        # An article whose years are all far from a dispute's is about another episode.
-        near = [j for j in options if not years[i] or min(years[i]) - 1 <= dates[j].year <= max(years[i]) + 1]
-        options = in_years or near
-        if options:
-            # Score each dispute by its most similar member.
-            best: dict[int, float] = {}
-            for j in options:
-                root = find(j)
-                best[root] = max(best.get(root, 0.0), _similarity(words[i], words[j]))
-            union(i, max(best, key=best.__getitem__))
-    for pos, i in enumerate(undated):
-        if any(find(i) == find(j) for j in dated):
-            continue
-        for k in undated[pos + 1:]:
-            if not any(find(k) == find(j) for j in dated) and _compatible(annotations[i], annotations[k]):
-                union(i, k)
-
-    labels: list[str | None] = [None] * n
-    names: dict[int, str] = {}
-    for i in candidates:
-        root = find(i)
-        names.setdefault(root, f"D{len(names) + 1}")
-        labels[i] = names[root]
-    return labels

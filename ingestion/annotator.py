@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Max
+from django.db.models import Count, F, Max
 from django.utils import timezone
 
 from disputes.models import Actor, ActorAlias
@@ -186,7 +186,13 @@ def articles_annotate(*, article_ids: Sequence[int], attach: bool = True) -> lis
     """
     from disputes.attach import article_attach
 
-    articles = list(Article.objects.filter(pk__in=article_ids).exclude(text=""))
+    # Attached in this order, which decides the disputes they join: dated articles first, newest
+    # first. Article.Meta.ordering alone put undated ones first on PostgreSQL and last on
+    # SQLite; undated first, each proposed a dispute that dated reports could not join.
+    articles = list(
+        Article.objects.filter(pk__in=article_ids).exclude(text="")
+        .order_by(F("published").desc(nulls_last=True), "-pk")
+    )
     if not articles:
         return []
     nlp = get_pipeline()

@@ -10,7 +10,8 @@ Finding candidates must not compare every pair: `fingerprints` keeps the shingle
 are 0 mod 4 (Broder's mod-p sampling, which unlike bottom-k sketches preserves containment), so
 two texts sharing n shingles share about n/4 fingerprints. They are stored in an indexed table
 and candidates are the articles sharing one; the candidates are then verified exactly on their
-stored text.
+stored text. That grouping, into story clusters, is done once, in `ingestion.services`
+(`_near_copies`, `_cluster_join`); evaluation scores the clusters it stored.
 
 Threshold, measured on the development corpus: wire copies have containment 0.41-0.94, while
 independent reports of the same event that share a long quote reach 0.29.
@@ -20,7 +21,6 @@ import hashlib
 import re
 import unicodedata
 import zlib
-from collections import defaultdict
 from collections.abc import Iterable
 
 SHINGLE_WORDS = 5
@@ -28,10 +28,6 @@ FINGERPRINT_MODULUS = 4
 CONTAINMENT_THRESHOLD = 0.35
 # Below this many shared shingles two texts are too short to call copies of each other.
 MIN_SHARED_SHINGLES = 12
-
-# A fingerprint in more texts than this is boilerplate, not a story: it is not used to find
-# candidates (real copies share many other fingerprints).
-COMMON_FINGERPRINT_LIMIT = 100
 
 _WORD = re.compile(r"\w+")
 
@@ -91,59 +87,3 @@ def containment(a: set[int], b: set[int]) -> float:
 def is_near_duplicate(a: set[int], b: set[int]) -> bool:
     shared = len(a & b)
     return shared >= MIN_SHARED_SHINGLES and shared / min(len(a), len(b)) >= CONTAINMENT_THRESHOLD
-
-
-class _UnionFind:
-    def __init__(self, size: int):
-        self.parent = list(range(size))
-
-    def find(self, item: int) -> int:
-        while self.parent[item] != item:
-            self.parent[item] = self.parent[self.parent[item]]
-            item = self.parent[item]
-        return item
-
-    def union(self, a: int, b: int) -> None:
-        root_a, root_b = self.find(a), self.find(b)
-        if root_a != root_b:
-            self.parent[max(root_a, root_b)] = min(root_a, root_b)
-
-
-def near_duplicate_groups(texts: list[str]) -> list[str | None]:
-    """Label each text with its near-duplicate group ("group-1", ...), None when alone.
-
-    Groups are transitive (a copy of a copy joins the group); labels are numbered by the
-    position of each group's first member, so the same input always gets the same labels.
-    """
-    sets = [shingles(text) for text in texts]
-    by_fingerprint: dict[int, list[int]] = defaultdict(list)
-    for index, shingle_set in enumerate(sets):
-        for fingerprint in fingerprints(shingle_set):
-            by_fingerprint[fingerprint].append(index)
-    candidates: set[tuple[int, int]] = set()
-    for members in by_fingerprint.values():
-        if len(members) > COMMON_FINGERPRINT_LIMIT:
-            continue  # boilerplate ("all rights reserved ...") names no story
-        for position, first in enumerate(members):
-            for second in members[position + 1 :]:
-                candidates.add((first, second))
-
-    groups = _UnionFind(len(texts))
-    for first, second in candidates:
-        if is_near_duplicate(sets[first], sets[second]):
-            groups.union(first, second)
-
-    sizes: dict[int, int] = defaultdict(int)
-    for index in range(len(texts)):
-        sizes[groups.find(index)] += 1
-    labels: dict[int, str] = {}
-    result: list[str | None] = []
-    for index in range(len(texts)):
-        root = groups.find(index)
-        if sizes[root] < 2:
-            result.append(None)
-            continue
-        if root not in labels:
-            labels[root] = f"group-{len(labels) + 1}"
-        result.append(labels[root])
-    return result

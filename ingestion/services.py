@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Q
+from django.db.models import Case, F, Q, When
 from django.utils import timezone
 
 from ingestion import dedupe
@@ -909,6 +909,21 @@ def corpus_record_parse(record: object) -> CorpusRecord:
     )
 
 
+def corpus_record_known(*, source: Source, record: CorpusRecord, digest: str | None = None) -> Article | None:
+    """The stored article this record is: same id in this source, same text or same canonical
+    URL. Evaluation finds a record's article by the same rule, its id first."""
+    digest = digest or dedupe.content_hash(record.text)
+    same_id = Q(source=source, external_id=record.external_id)
+    return (
+        Article.objects.filter(
+            same_id | Q(content_hash=digest)
+            | (Q(canonical_url=record.canonical) if record.canonical else Q(pk__in=[]))
+        )
+        .order_by(Case(When(same_id, then=0), default=1), "pk")
+        .first()
+    )
+
+
 def corpus_record_ingest(*, source: Source, run: IngestRun, record: CorpusRecord) -> RecordOutcome:
     """Store a corpus record at FETCHED (its text came with it), unless already known.
 
@@ -916,11 +931,7 @@ def corpus_record_ingest(*, source: Source, run: IngestRun, record: CorpusRecord
     (the seed article), the content hash.
     """
     digest = dedupe.content_hash(record.text)
-    known = Article.objects.filter(
-        Q(source=source, external_id=record.external_id)
-        | Q(content_hash=digest)
-        | (Q(canonical_url=record.canonical) if record.canonical else Q(pk__in=[]))
-    ).first()
+    known = corpus_record_known(source=source, record=record, digest=digest)
     if known is not None:
         return RecordOutcome("duplicate", known.pk, f"already stored as article {known.pk}")
     try:

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from ingestion.annotate import Annotation, annotate_texts, cluster_disputes, detect_language
+from ingestion.annotate import Annotation, annotate_texts, detect_language
 from ingestion.nlp import PIPELINE_VERSION, build_pipeline, parse_count, parse_jail, parse_money
 
 INDIA_TITLE = "India orders Twitter to withhold accounts over farm protests"
@@ -232,30 +232,6 @@ def test_batch_preserves_order_and_mixed_languages(nlp):
     assert [a.is_dispute for a in anns] == [False, True, True]
 
 
-def _dispute(country: str, platforms: list[str], when: str | None) -> Annotation:
-    ann = Annotation(language="en", processing="full", mentions=[], claims=[], relevance=0.9,
-                     is_dispute=True, countries=[country], platforms=platforms, event_date=when)
-    return ann
-
-
-def test_cluster_disputes_by_country_platform_and_time():
-    anns = [
-        _dispute("PK", ["tiktok"], None),
-        _dispute("PK", ["tiktok"], None),
-        _dispute("PK", ["tiktok"], None),  # same pair, 15 months later: another dispute
-        _dispute("PK", ["youtube"], None),
-        _dispute("IN", ["twitter"], None),
-        Annotation(language="en", processing="full", mentions=[], claims=[], relevance=0.1, is_dispute=False),
-    ]
-    dates = ["2020-10-09", "2020-10-20", "2022-01-30", "2020-10-10", "2021-02-10", "2021-02-10"]
-    labels = cluster_disputes(anns, dates)
-    assert labels[0] == labels[1]
-    assert labels[2] not in (None, labels[0])
-    assert labels[3] not in (None, labels[0])
-    assert labels[4] not in (None, labels[0], labels[3])
-    assert labels[5] is None
-
-
 def test_gazetteer_tables_are_consistent():
     from ingestion import gazetteer
 
@@ -276,5 +252,4 @@ def test_gazetteer_tables_are_consistent():
 def test_empty_and_malformed_items_do_not_fail(nlp):
     anns = annotate_texts(nlp, [("", "", None), (None, None, "not-a-date"), ("   ", "\n\n", None)])
     assert [a.is_dispute for a in anns] == [False, False, False]
-    assert cluster_disputes(anns, [None, None, None]) == [None, None, None]
     assert annotate_texts(nlp, []) == []

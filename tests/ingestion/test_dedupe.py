@@ -1,11 +1,8 @@
-import itertools
-
 from ingestion.dedupe import (
     content_hash,
     containment,
     fingerprints,
     is_near_duplicate,
-    near_duplicate_groups,
     normalise_text,
     shingles,
 )
@@ -67,31 +64,3 @@ def test_fingerprints_are_a_stable_sample_of_the_shingles():
     assert set(sample) <= shingles(WIRE)
     assert 0 < len(sample) < len(shingles(WIRE))
     assert all(0 <= value < 2**63 for value in sample)
-
-
-def test_groups_are_labelled_transitively_and_loners_get_none():
-    excerpt = " ".join(EDITED.split()[:40])
-    labels = near_duplicate_groups([OTHER, WIRE, INDEPENDENT, EDITED, excerpt, ""])
-    assert labels == [None, "group-1", None, "group-1", "group-1", None]
-
-
-def _pairs(labels):
-    return {
-        (i, j)
-        for i, j in itertools.combinations(range(len(labels)), 2)
-        if labels[i] is not None and labels[i] == labels[j]
-    }
-
-
-def test_it_reproduces_the_duplicate_groups_of_the_dev_corpus(dev_corpus):
-    predicted = near_duplicate_groups([record["text"] for record in dev_corpus])
-    gold = [record["duplicate_group"] for record in dev_corpus]
-    predicted_pairs, gold_pairs = _pairs(predicted), _pairs(gold)
-    assert len(gold_pairs) == 6  # 2 groups of 3: the corpus README's counts
-    true_positives = len(predicted_pairs & gold_pairs)
-    precision = true_positives / len(predicted_pairs) if predicted_pairs else 0.0
-    recall = true_positives / len(gold_pairs)
-    f1 = 2 * precision * recall / (precision + recall) if true_positives else 0.0
-    assert f1 >= 0.90, (precision, recall)
-    # No false groups among the articles that are not syndicated copies.
-    assert all(label is None for label, truth in zip(predicted, gold) if truth is None)
