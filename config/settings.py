@@ -216,7 +216,10 @@ REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 # others: Redis in production; a per-process memory cache for tests and DEBUG.
 CACHE_URL = os.environ.get("CACHE_URL", "locmem://" if DEBUG else REDIS_URL.rsplit("/", 1)[0] + "/1")
 if CACHE_URL.startswith(("redis://", "rediss://")):
-    CACHES = {"default": {"BACKEND": "config.cache.LayeredRedisCache", "LOCATION": CACHE_URL}}
+    # Short timeouts: a cache that does not answer at once is treated as down (pages are
+    # computed without it, config/cache.py), not waited for.
+    CACHES = {"default": {"BACKEND": "config.cache.LayeredRedisCache", "LOCATION": CACHE_URL,
+                          "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1.0}}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Keys whose value never changes (they embed the data version): each process also keeps them
