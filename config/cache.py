@@ -90,11 +90,6 @@ class LayeredRedisCache(RedisCache):
 
     # Reachability ------------------------------------------------------------------------
 
-    @property
-    def degraded(self) -> str:
-        """Why Redis is not used right now ("" while it is)."""
-        return self.breaker.error if self.breaker.down_since is not None else ""
-
     def _call(self, fallback, method, *args):
         """super().method(*args), or `fallback` while Redis is unreachable."""
         if not self.breaker.closed():

@@ -10,7 +10,7 @@ import redis
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
-from django.db.models import Max
+from django.db.models import F, Max
 from django.http import JsonResponse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -60,7 +60,7 @@ def _sources():
     failing = feeds.filter(consecutive_failures__gt=0).count()
     result = {"ok": not enabled or failing < enabled, "enabled": enabled, "failing": failing}
     if not result["ok"]:
-        last = feeds.order_by("-last_polled_at").values_list("name", "last_error").first()
+        last = feeds.order_by(F("last_polled_at").desc(nulls_last=True)).values_list("name", "last_error").first()
         result["error"] = f"every enabled feed is failing; {last[0]}: {last[1]}"[:300]
     return result
 

@@ -3,8 +3,8 @@ hand-written OpenAPI description (openapi.py)."""
 
 from django import forms
 from django.conf import settings
-from django.core.validators import MaxValueValidator
 from django.core.paginator import Paginator
+from django.core.validators import MaxValueValidator
 from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.urls import reverse

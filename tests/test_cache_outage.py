@@ -209,4 +209,4 @@ def test_a_cache_that_accepts_but_never_answers_costs_one_timeout_not_one_per_ca
             assert cache.get(f"standoff:data-version:{n}") is None
             cache.set(f"k{n}", n)
         assert time.monotonic() - started < 3  # one read timeout (1 s), then the breaker is open
-        assert "TimeoutError" in cache.degraded
+        assert "TimeoutError" in cache.breaker.error
