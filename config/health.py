@@ -1,4 +1,8 @@
-"""/health/: is every part of Standoff up? JSON for monitoring; 503 when not."""
+"""/health/: is every part of Standoff up? JSON for monitoring.
+
+"fail" (503) when a part the site or ingestion cannot work without is down; "degraded" (200)
+when only the page cache is unreachable (pages are computed without it) or every enabled feed
+is failing (the site serves what it has, but nothing new comes in)."""
 
 import time
 
@@ -6,13 +10,15 @@ import redis
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
-from django.db.models import Max
+from django.db.models import F, Max
 from django.http import JsonResponse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 HEARTBEAT_TASK = "standoff-heartbeat"
+# Checks whose failure leaves the site serving: "degraded", not "fail".
+DEGRADING = ("cache", "sources")
 
 
 def _check(fn) -> dict:
@@ -34,6 +40,29 @@ def _database():
 def _redis():
     client = redis.Redis.from_url(settings.CELERY_BROKER_URL, socket_timeout=1, socket_connect_timeout=1)
     client.ping()
+
+
+def _cache():
+    from django.core.cache import cache
+
+    ping = getattr(cache, "ping", None)  # config.cache.LayeredRedisCache; memory caches are always up
+    if ping is None:
+        return {"backend": "memory"}
+    ping()
+    return {"backend": "redis"}
+
+
+def _sources():
+    from ingestion.models import Source
+
+    feeds = Source.objects.feeds().filter(enabled=True)
+    enabled = feeds.count()
+    failing = feeds.filter(consecutive_failures__gt=0).count()
+    result = {"ok": not enabled or failing < enabled, "enabled": enabled, "failing": failing}
+    if not result["ok"]:
+        last = feeds.order_by(F("last_polled_at").desc(nulls_last=True)).values_list("name", "last_error").first()
+        result["error"] = f"every enabled feed is failing; {last[0]}: {last[1]}"[:300]
+    return result
 
 
 def _workers():
@@ -72,9 +101,16 @@ def health(request):
     checks = {
         "database": _check(_database),
         "redis": _check(_redis),
+        "cache": _check(_cache),
         "workers": _check(_workers),
         "beat": _check(_beat),
         "newest_article": _check(_newest_article),
+        "sources": _check(_sources),
     }
-    ok = all(c["ok"] for c in checks.values())
-    return JsonResponse({"status": "ok" if ok else "fail", "checks": checks}, status=200 if ok else 503)
+    if not all(c["ok"] for name, c in checks.items() if name not in DEGRADING):
+        status = "fail"
+    elif not all(checks[name]["ok"] for name in DEGRADING):
+        status = "degraded"
+    else:
+        status = "ok"
+    return JsonResponse({"status": status, "checks": checks}, status=503 if status == "fail" else 200)

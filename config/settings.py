@@ -80,6 +80,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "config.middleware.ContentSecurityPolicyMiddleware",
+    "config.middleware.PermissionsPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Records who made each change in the admin into the history tables.
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -149,10 +150,13 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
 
-# Login guessing: after 5 failures for one username from one address, wait an hour.
+# Login guessing: after 5 failures for one username from one address, or 20 for any usernames
+# from one address, that address waits an hour (config/throttle.py).
 AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", 5)
+AXES_IP_FAILURE_LIMIT = envint("AXES_IP_FAILURE_LIMIT", 20)
 AXES_COOLOFF_TIME = 1  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_HANDLER = "config.throttle.LoginThrottleHandler"
 AXES_RESET_ON_SUCCESS = True
 AXES_IPWARE_PROXY_COUNT = envint("AXES_PROXY_COUNT", 0)
 
@@ -200,6 +204,12 @@ CONTENT_SECURITY_POLICY = {
     "form-action": ["'self'"],
     "frame-ancestors": ["'none'"],
 }
+# Browser features no page uses, denied to every origin (config/middleware.py).
+PERMISSIONS_POLICY_DENY = [
+    "accelerometer", "autoplay", "bluetooth", "camera", "display-capture", "geolocation", "gyroscope",
+    "hid", "idle-detection", "magnetometer", "microphone", "midi", "payment", "publickey-credentials-get",
+    "screen-wake-lock", "serial", "usb", "xr-spatial-tracking",
+]
 # Upload and form size limits: nothing Standoff accepts from a browser is large.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
@@ -216,7 +226,10 @@ REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 # others: Redis in production; a per-process memory cache for tests and DEBUG.
 CACHE_URL = os.environ.get("CACHE_URL", "locmem://" if DEBUG else REDIS_URL.rsplit("/", 1)[0] + "/1")
 if CACHE_URL.startswith(("redis://", "rediss://")):
-    CACHES = {"default": {"BACKEND": "config.cache.LayeredRedisCache", "LOCATION": CACHE_URL}}
+    # Short timeouts: a cache that does not answer at once is treated as down (pages are
+    # computed without it, config/cache.py), not waited for.
+    CACHES = {"default": {"BACKEND": "config.cache.LayeredRedisCache", "LOCATION": CACHE_URL,
+                          "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1.0}}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Keys whose value never changes (they embed the data version): each process also keeps them

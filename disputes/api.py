@@ -4,6 +4,7 @@ hand-written OpenAPI description (openapi.py)."""
 from django import forms
 from django.conf import settings
 from django.core.paginator import Paginator
+from django.core.validators import MaxValueValidator
 from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.urls import reverse
@@ -26,14 +27,19 @@ from .models import (
     Platform,
     UNREVIEWED_LABEL,
 )
-from .openapi import openapi_document
+from .openapi import PAGE_MAX, openapi_document
 
-MAX_PAGE_SIZE = 1000  # signed-in researchers; visitors get settings.API_PAGE_SIZE_MAX_ANONYMOUS
 
 
 class PagingForm(forms.Form):
-    page = forms.IntegerField(required=False, min_value=1, max_value=1_000_000)
-    page_size = forms.IntegerField(required=False, min_value=1, max_value=MAX_PAGE_SIZE)
+    # The bounds openapi.py documents. Signed-in researchers may ask for the larger page size;
+    # visitors are held to settings.API_PAGE_SIZE_MAX_ANONYMOUS in _paginated.
+    page = forms.IntegerField(required=False, min_value=1, max_value=PAGE_MAX)
+    page_size = forms.IntegerField(required=False, min_value=1)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["page_size"].validators.append(MaxValueValidator(settings.API_PAGE_SIZE_MAX_USER))
 
 
 class DisputeApiForm(PagingForm, DisputeFilterForm):

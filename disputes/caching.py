@@ -12,6 +12,7 @@ CACHE_SECONDS; point CACHES at Redis to share both the entries and the version.
 """
 
 import hashlib
+import uuid
 from contextvars import ContextVar
 
 from django.core.cache import cache
@@ -37,14 +38,20 @@ def request_finished(**kwargs) -> None:
     _request_version.set(None)
 
 
-def data_version() -> int:
+def _unknown_version() -> str:
+    """A version no entry is stored under, for when the cache cannot say which is current
+    (it is unreachable): every fragment is then computed, none served stale."""
+    return f"unknown-{uuid.uuid4().hex}"
+
+
+def data_version() -> int | str:
     memo = _request_version.get()
     if memo is not None and memo is not _UNREAD:
         return memo
     version = cache.get(VERSION_KEY)
     if version is None:
         cache.add(VERSION_KEY, 1, None)
-        version = cache.get(VERSION_KEY, 1)
+        version = cache.get(VERSION_KEY) or _unknown_version()
     if memo is _UNREAD:
         _request_version.set(version)
     return version
@@ -95,9 +102,9 @@ def bump_data_version(sender=None, instance=None, signal=None, **kwargs) -> None
             return
     try:
         version = cache.incr(VERSION_KEY)
-    except ValueError:
-        version = 1
-        cache.set(VERSION_KEY, version, None)
+    except ValueError:  # never set, evicted, or the cache is unreachable
+        cache.set(VERSION_KEY, 1, None)
+        version = cache.get(VERSION_KEY) or _unknown_version()
     if _request_version.get() is not None:  # this request shows its own change
         _request_version.set(version)
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 from django_celery_beat.models import IntervalSchedule, PeriodicTask
+from kombu import pools
 
 from config.celery import app
 from tests.factories import ArticleFactory
@@ -31,9 +32,8 @@ def broker(redis_url, settings):
 
 def _reset_pools():
     """Drop pooled connections so the next call connects to the current broker URL."""
-    if app._pool is not None:
-        app._pool.force_close_all()
-        app._pool = None
+    pools.reset()  # app.pool is kombu's shared pool for the URL: closed, it must also be dropped
+    app._pool = None
     app.amqp._producer_pool = None
 
 
@@ -95,3 +95,57 @@ def test_it_fails_when_beat_has_stopped_ticking(client, broker):
 def test_it_needs_no_login_even_when_everything_else_does(client, settings):
     settings.MIDDLEWARE = [*settings.MIDDLEWARE, "django.contrib.auth.middleware.LoginRequiredMiddleware"]
     assert client.get("/health/").status_code in (200, 503)
+
+
+def _every_feed_failing():
+    from ingestion.models import Source
+
+    from tests.factories import SourceFactory
+
+    for n in range(2):
+        SourceFactory(consecutive_failures=3, last_error=f"ConnectError: DNS lookup failed for feed {n}")
+    SourceFactory(enabled=False)  # a disabled feed does not count
+    SourceFactory(kind=Source.Kind.JSONL, url="corpus.jsonl")  # nor does a corpus file
+
+
+def test_it_reports_when_every_enabled_feed_is_failing(client):
+    _every_feed_failing()
+    sources = client.get("/health/").json()["checks"]["sources"]
+    assert sources["ok"] is False
+    assert (sources["enabled"], sources["failing"]) == (2, 2)
+    assert "DNS lookup failed" in sources["error"]
+
+
+def test_one_working_feed_is_enough(client):
+    from tests.factories import SourceFactory
+
+    _every_feed_failing()
+    SourceFactory()
+    assert client.get("/health/").json()["checks"]["sources"]["ok"] is True
+
+
+def test_it_reports_an_unreachable_cache(client, settings):
+    settings.CACHES = {"default": {"BACKEND": "config.cache.LayeredRedisCache",
+                                   "LOCATION": "redis://127.0.0.1:9/1"}}
+    cache = client.get("/health/").json()["checks"]["cache"]
+    assert cache["ok"] is False and "ConnectionError" in cache["error"]
+
+
+@pytest.mark.slow
+def test_it_is_degraded_not_failing_when_only_the_cache_is_down(client, worker, settings):
+    _beat_ticked(10)
+    settings.CACHES = {"default": {"BACKEND": "config.cache.LayeredRedisCache",
+                                   "LOCATION": "redis://127.0.0.1:9/1"}}
+    response = client.get("/health/")
+    assert response.status_code == 200
+    assert response.json()["status"] == "degraded"
+
+
+@pytest.mark.slow
+def test_it_is_degraded_when_every_feed_fails(client, worker):
+    _beat_ticked(10)
+    _every_feed_failing()
+    response = client.get("/health/")
+    assert response.status_code == 200
+    assert response.json()["status"] == "degraded"
+    assert response.json()["checks"]["sources"]["ok"] is False
