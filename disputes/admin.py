@@ -1,13 +1,16 @@
 """Curation: every domain model, with history, filters, inlines and merges."""
 
+import copy
+import hashlib
 import json
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, F, Max, Q
 from django.shortcuts import redirect
-from django.urls import reverse
+from django.urls import path, reverse
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.utils.html import format_html, format_html_join
@@ -15,8 +18,9 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from ingestion.models import Article
 
-from . import services
+from . import selectors, services
 from .countries import country_name
+from .forms import TimelineForm
 from .highlight import highlight
 from .models import (
     Actor,
@@ -182,6 +186,42 @@ class RejectForm(forms.Form):
     )
 
 
+class AcceptForm(forms.Form):
+    """The text a candidate is published with: the annotator's drafts, prefilled,
+    edited or approved by the curator; the status the facts give unless chosen."""
+
+    title = forms.CharField(max_length=300)
+    summary = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}))
+    status = forms.ChoiceField(
+        choices=[("", "As the outcomes say"), *Dispute.Status.choices], required=False,
+        help_text="Choosing one overrides the status rule for this dispute.",
+    )
+    reason = forms.CharField(max_length=2000, required=False, help_text="Kept in the history.")
+    drafts_approved = forms.BooleanField(
+        required=False, label="I have read the drafted text left unchanged and approve it as it stands."
+    )
+    previewed = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, outcomes=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.outcomes = list(outcomes)
+        for outcome in self.outcomes:
+            self.fields[f"outcome_{outcome.pk}"] = forms.CharField(
+                label=f"{outcome.get_kind_display()} ({outcome.date_display or 'undated'})",
+                widget=forms.Textarea(attrs={"rows": 2}), initial=outcome.details,
+                help_text=outcome.unlinked_reason and f"Not linked to a demand: {outcome.unlinked_reason}",
+            )
+
+    def outcome_details(self) -> dict[int, str]:
+        return {o.pk: self.cleaned_data[f"outcome_{o.pk}"] for o in self.outcomes}
+
+    def fingerprint(self) -> str:
+        """What the preview showed; accepting other values needs a new preview."""
+        data = self.cleaned_data
+        values = [data["title"], data["summary"], data["status"], *map(str, sorted(self.outcome_details().items()))]
+        return hashlib.sha256("\x1f".join(values).encode()).hexdigest()
+
+
 class AttachForm(forms.Form):
     target = forms.ModelChoiceField(queryset=Dispute.objects.none(), label="Attach to")
 
@@ -333,18 +373,84 @@ class DisputeAdmin(MergeMixin, SimpleHistoryAdmin):
     def reporting(self, obj):
         return render_to_string("admin/disputes/reporting.html", {"articles": review_articles(obj)})
 
+    def get_urls(self):
+        accept = path("<path:object_id>/accept/", self.admin_site.admin_view(self.accept_view),
+                      name="disputes_dispute_accept")
+        return [accept, *super().get_urls()]
+
+    def save_model(self, request, obj, form, change):
+        # A text the curator edited is theirs, no longer the annotator's draft.
+        if obj.drafted_fields:
+            obj.drafted_fields = [f for f in obj.drafted_fields if f not in form.changed_data]
+        super().save_model(request, obj, form, change)
+
     def response_change(self, request, obj):
         if "_accept" in request.POST and self.has_change_permission(request, obj):
-            services.dispute_confirm(dispute=obj, user=request.user, reason="Edited and accepted")
-            self.message_user(request, f"Accepted “{obj}” with its candidate facts.")
-            return redirect(reverse("admin:disputes_dispute_changelist") + "?review_state__exact=candidate")
+            # Saved; publishing goes through the accept page (text approved, preview seen).
+            return redirect("admin:disputes_dispute_accept", obj.pk)
         return super().response_change(request, obj)
+
+    def accept_view(self, request, object_id):
+        """Accept a candidate: title and summary written or approved, a preview of the public page, then publish."""
+        dispute = self.get_object(request, object_id)
+        if dispute is None or not self.has_change_permission(request, dispute):
+            raise PermissionDenied
+        if dispute.review_state != ReviewState.CANDIDATE:
+            self.message_user(request, f"“{dispute}” is not a candidate.", messages.WARNING)
+            return redirect("admin:disputes_dispute_change", dispute.pk)
+        outcomes = [o for o in dispute.outcomes.candidates() if o.drafted_fields]
+        initial = {"title": dispute.title, "summary": dispute.summary}
+        form = AcceptForm(request.POST or None, initial=initial, outcomes=outcomes)
+        preview = None
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            if "_accept" in request.POST and data["previewed"] == form.fingerprint():
+                try:
+                    services.dispute_accept(
+                        dispute=dispute, user=request.user, title=data["title"], summary=data["summary"],
+                        status=data["status"] or None, reason=data["reason"],
+                        drafts_approved=data["drafts_approved"], outcome_details=form.outcome_details(),
+                    )
+                except ValidationError as error:
+                    _add_errors(form, error)
+                else:
+                    self.message_user(request, f"Accepted and published “{data['title']}”.")
+                    return redirect(reverse("admin:disputes_dispute_changelist") + "?review_state__exact=candidate")
+            if not form.errors:
+                preview = _accept_preview(request, dispute, form)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Accept “{dispute}”",
+            "opts": self.opts,
+            "original": dispute,
+            "form": form,
+            "preview": preview,
+            "fingerprint": form.fingerprint() if preview is not None else "",
+            "drafted": dispute.drafted_fields,
+        }
+        return TemplateResponse(request, "admin/disputes/dispute_accept.html", context)
 
     @admin.action(description="Accept selected with their candidate facts", permissions=["change"])
     def accept_selected(self, request, queryset):
-        for dispute in queryset:
+        """Accepts what no draft holds back; a dispute with drafted text goes through its accept page."""
+        accepted, held = 0, []
+        for dispute in queryset.filter(review_state=ReviewState.CANDIDATE):
+            if services.dispute_drafts(dispute):
+                held.append(dispute)
+                continue
             services.dispute_confirm(dispute=dispute, user=request.user, reason="Accepted")
-        self.message_user(request, f"Accepted {len(queryset)}.")
+            accepted += 1
+        if accepted:
+            self.message_user(request, f"Accepted {accepted}.")
+        if len(held) == 1 and not accepted:
+            return redirect("admin:disputes_dispute_accept", held[0].pk)
+        if held:
+            links = format_html_join(", ", '<a href="{}">{}</a>', (
+                (reverse("admin:disputes_dispute_accept", args=[d.pk]), d.title) for d in held))
+            self.message_user(request, format_html(
+                "Not accepted, their text is still the annotator's draft: {}. Accept each on its page.", links
+            ), messages.WARNING)
+        return None
 
     @admin.action(description="Reject selected with a reason…", permissions=["change"])
     def reject_with_reason(self, request, queryset):
@@ -518,6 +624,32 @@ class DisputeRedirectAdmin(ReadOnlyRedirectAdmin):
 class ActorRedirectAdmin(ReadOnlyRedirectAdmin):
     list_display = ["old_slug", "actor", "created_at"]
     search_fields = ["old_slug", "actor__slug"]
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _accept_preview(request, dispute, form) -> str:
+    """The public page's body as it would read once accepted, rendered without saving."""
+    data = form.cleaned_data
+    proposed = copy.copy(dispute)
+    proposed.title, proposed.summary = data["title"], data["summary"]
+    if data["status"]:
+        proposed.status = data["status"]
+    elif not dispute.status_overridden:
+        services.dispute_status_apply(dispute=proposed)
+    page = selectors.dispute_page(proposed, states=(ReviewState.CONFIRMED, ReviewState.CANDIDATE))
+    details = form.outcome_details()
+    for entry in page["timeline"]:
+        if entry.kind == "outcome" and entry.obj.pk in details:
+            entry.obj.details = details[entry.obj.pk]
+    context = {"dispute": proposed, "kind": "", "timeline_form": TimelineForm({"kind": ""}), **page}
+    return render_to_string("admin/disputes/dispute_preview.html", context, request=request)
 
 
 def review_articles(dispute):

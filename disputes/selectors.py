@@ -352,16 +352,19 @@ DISPUTE_PAGE_KEYS = (
 )
 
 
-def dispute_page(dispute: Dispute) -> dict:
-    """Everything the dispute page shows, in a fixed number of queries."""
+def dispute_page(dispute: Dispute, *, states=(CONFIRMED,)) -> dict:
+    """Everything the dispute page shows, in a fixed number of queries.
+
+    `states` are the review states of the facts shown: the curators' preview
+    before accepting adds the candidates."""
     parties = list(dispute.party_roles.select_related("actor").order_by("role", "actor__name"))
     demands = list(
-        dispute.demands.filter(review_state=CONFIRMED)
+        dispute.demands.filter(review_state__in=states)
         .select_related("made_by", "made_to")
         .prefetch_related("penalties")
     )
-    outcomes = list(dispute.outcomes.filter(review_state=CONFIRMED).select_related("actor"))
-    events = list(dispute.events.filter(review_state=CONFIRMED).select_related("actor"))
+    outcomes = list(dispute.outcomes.filter(review_state__in=states).select_related("actor"))
+    events = list(dispute.events.filter(review_state__in=states).select_related("actor"))
     evidence = list(dispute.evidence.select_related("article").order_by("published", "id"))
 
     by_fact = defaultdict(list)
