@@ -8,6 +8,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Count, F, Max, Q
 from django.shortcuts import redirect
 from django.urls import path, reverse
@@ -389,6 +390,19 @@ class DisputeAdmin(MergeMixin, SimpleHistoryAdmin):
             # Saved; publishing goes through the accept page (text approved, preview seen).
             return redirect("admin:disputes_dispute_accept", obj.pk)
         return super().response_change(request, obj)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        """Reverting the dispute to an earlier version also reverts the facts that the
+        decisions made since then changed (a rejection's rejected demands come back)."""
+        with transaction.atomic():
+            response = super().history_form_view(request, object_id, version_id, extra_context)
+            if request.method == "POST" and response.status_code == 302:
+                version = self.model.history.filter(history_id=version_id).first()
+                later = self.model.history.filter(id=version.id, history_date__gt=version.history_date)
+                for decision_id in services.dispute_decisions(later):
+                    services.decision_revert(decision_id=decision_id, user=request.user, models=services.FACT_MODELS_WITH_PENALTIES,
+                                             reason=f"Reverted with the dispute to its version of {version.history_date:%Y-%m-%d %H:%M}")
+        return response
 
     def accept_view(self, request, object_id):
         """Accept a candidate: title and summary written or approved, a preview of the public page, then publish."""

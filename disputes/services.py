@@ -318,12 +318,14 @@ def dispute_reject(*, dispute: Dispute, user=None, reason: str) -> None:
 
 
 # The models whose history rows name the decision that wrote them, parents first.
-DECISION_MODELS = (Dispute, Demand, Outcome, Event, Penalty)
+FACT_MODELS_WITH_PENALTIES = (Demand, Outcome, Event, Penalty)
+DECISION_MODELS = (Dispute, *FACT_MODELS_WITH_PENALTIES)
 
 
-def dispute_decisions(dispute: Dispute) -> list[uuid.UUID]:
-    """The decisions recorded on a dispute's history, newest first."""
-    rows = dispute.history.exclude(history_decision=None).order_by("-history_date")
+def dispute_decisions(history) -> list[uuid.UUID]:
+    """The decisions recorded in a dispute's history rows (a dispute's `history`
+    or part of it), newest first."""
+    rows = history.exclude(history_decision=None).order_by("-history_date")
     return list(dict.fromkeys(rows.values_list("history_decision", flat=True)))
 
 
