@@ -135,8 +135,14 @@ class MergeMixin:
 class ReviewActionsMixin:
     @admin.action(description="Confirm selected", permissions=["change"])
     def confirm_selected(self, request, queryset):
-        n = services.review_set_state(records=queryset, state=ReviewState.CONFIRMED, user=request.user)
+        records = list(queryset)
+        drafted = [r for r in records if getattr(r, "drafted_fields", None)]
+        ready = [r for r in records if r not in drafted]
+        n = services.review_set_state(records=ready, state=ReviewState.CONFIRMED, user=request.user)
         self.message_user(request, f"Confirmed {n}.")
+        if drafted:
+            self.message_user(request, f"Not confirmed, their text is still the annotator's draft (edit it first): "
+                              f"{', '.join(map(str, drafted))}.", messages.WARNING)
 
     @admin.action(description="Reject selected", permissions=["change"])
     def reject_selected(self, request, queryset):
@@ -252,7 +258,8 @@ class DemandInline(admin.TabularInline):
 class OutcomeInline(admin.TabularInline):
     model = Outcome
     extra = 0
-    fields = ["kind", "date", "date_precision", "demand", "actor", "accounts_withheld", "review_state"]
+    fields = ["kind", "date", "date_precision", "demand", "unlinked_reason", "actor", "accounts_withheld", "review_state"]
+    readonly_fields = ["unlinked_reason"]
     autocomplete_fields = ["actor"]
     show_change_link = True
 
@@ -310,7 +317,7 @@ class DisputeAdmin(MergeMixin, SimpleHistoryAdmin):
     readonly_fields = ["reporting"]
     change_form_template = "admin/disputes/dispute_change_form.html"
     fieldsets = [
-        (None, {"fields": ["title", "slug", "country", "status", "summary", "topics"]}),
+        (None, {"fields": ["title", "slug", "country", ("status", "status_overridden"), "summary", "topics"]}),
         ("Dates", {"fields": [("start_date", "start_precision"), ("end_date", "end_precision")]}),
         ("Review", {"fields": ["review_state", "review_note"]}),
         ("Reporting", {"fields": ["reporting"], "classes": ["collapse"]}),
@@ -383,6 +390,9 @@ class DisputeAdmin(MergeMixin, SimpleHistoryAdmin):
         # A text the curator edited is theirs, no longer the annotator's draft.
         if obj.drafted_fields:
             obj.drafted_fields = [f for f in obj.drafted_fields if f not in form.changed_data]
+        # A status chosen by hand stays: the status rule no longer changes it.
+        if "status" in form.changed_data:
+            obj.status_overridden = True
         super().save_model(request, obj, form, change)
 
     def response_change(self, request, obj):
@@ -525,6 +535,12 @@ class FactAdmin(ReviewActionsMixin, SimpleHistoryAdmin):
     actions = ["confirm_selected", "reject_selected"]
     autocomplete_fields = ["dispute"]
 
+    def save_model(self, request, obj, form, change):
+        # A text the curator edited is theirs, no longer the annotator's draft.
+        if getattr(obj, "drafted_fields", None):
+            obj.drafted_fields = [f for f in obj.drafted_fields if f not in form.changed_data]
+        super().save_model(request, obj, form, change)
+
     def save_formset(self, request, form, formset, change):
         # Evidence entered on a fact belongs to the fact's dispute too.
         if formset.model is Evidence:
@@ -551,12 +567,13 @@ class DemandAdmin(FactAdmin):
 
 @admin.register(Outcome)
 class OutcomeAdmin(FactAdmin):
-    list_display = ["__str__", "dispute", "demand", "actor", "review_state"]
+    list_display = ["__str__", "dispute", "demand", "unlinked_reason", "actor", "review_state"]
     list_filter = ["review_state", "kind", DisputeCountryFilter, DisputePlatformFilter]
     search_fields = ["details", "dispute__title"]
     autocomplete_fields = ["dispute", "actor"]
     list_select_related = ["dispute", "demand", "actor"]
     raw_id_fields = ["demand"]
+    readonly_fields = ["drafted_fields"]
     inlines = [FactEvidenceInline]
 
 
@@ -566,6 +583,7 @@ class EventAdmin(FactAdmin):
     list_filter = ["review_state", "kind", DisputeCountryFilter, DisputePlatformFilter]
     search_fields = ["title", "description", "dispute__title"]
     autocomplete_fields = ["dispute", "actor"]
+    readonly_fields = ["drafted_fields"]
     inlines = [FactEvidenceInline]
 
 

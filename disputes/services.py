@@ -133,6 +133,8 @@ def review_set_state(*, records, state: str, user=None, reason: str = "") -> int
         for record in records:
             if record.review_state == state:
                 continue
+            if state == ReviewState.CONFIRMED and getattr(record, "drafted_fields", None):
+                raise ValidationError(f"“{record}” still has the annotator's draft text: edit or approve it first.")
             record.review_state = state
             if reason and isinstance(record, Dispute):
                 record.review_note = reason
