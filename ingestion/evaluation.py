@@ -28,6 +28,8 @@ from dataclasses import dataclass
 from itertools import combinations
 from pathlib import Path
 
+from disputes.vocab import demand_types_for_corpus  # plain Python, no Django
+
 LIST_FIELDS = ("countries", "platforms", "government_actors", "demand_types", "penalties_threatened", "outcomes")
 COUNT_FIELDS = ("accounts_targeted", "posts_targeted")
 CLUSTER_FIELDS = ("dispute_key", "duplicate_group")
@@ -194,6 +196,7 @@ def predictions_for(records: Sequence[dict], nlp, duplicate_grouper: DuplicateGr
     for record, ann, key, group in zip(records, annotations, keys, groups):
         row = {"id": record.get("id")}
         row.update(ann.fields())
+        row["demand_types"] = demand_types_for_corpus(row.get("demand_types"))
         row["dispute_key"] = key
         row["duplicate_group"] = group
         out.append(row)
@@ -210,8 +213,10 @@ def score(gold: Sequence[dict], pred: Sequence[dict]) -> dict:
     metrics["is_dispute"] = binary_metrics([bool(g.get("is_dispute")) for g in gold],
                                            [bool(p.get("is_dispute")) for p in pred])
     for name in LIST_FIELDS:
+        # Standoff's demand types are finer than the corpus's: scored as their corpus values.
+        as_corpus = demand_types_for_corpus if name == "demand_types" else lambda values: values or []
         metrics[name] = set_prf([gold[i].get(name) or [] for i in positives],
-                                [pred[i].get(name) or [] for i in positives])
+                                [as_corpus(pred[i].get(name)) for i in positives])
     for name in COUNT_FIELDS:
         metrics[name] = count_accuracy([gold[i].get(name) for i in positives],
                                        [pred[i].get(name) for i in positives])
