@@ -14,16 +14,24 @@ REMAP = {
 }
 
 
+NEW_TYPES = ["divest", "pay_for_news", "transparency_reports", "systemic_risk", "label_content", "age_verification"]
+
+# Russia asked Facebook to stop labelling state media: the corpus's restore_content.
+STATE_MEDIA = {"dispute__slug": "russia-meta-2022-facebook-instagram-block", "description__icontains": "fact-checking"}
+
+
 def remap_other_demands(apps, schema_editor):
     Demand = apps.get_model("disputes", "Demand")
     for slug, demand_type in REMAP.items():
         Demand.objects.filter(dispute__slug=slug, demand_type="other").update(demand_type=demand_type)
+    Demand.objects.filter(demand_type="other", **STATE_MEDIA).update(demand_type="restore_content")
 
 
 def unmap_demands(apps, schema_editor):
+    # The old vocabulary has only `other` for the new types.
     Demand = apps.get_model("disputes", "Demand")
-    for slug, demand_type in REMAP.items():
-        Demand.objects.filter(dispute__slug=slug, demand_type=demand_type).update(demand_type="other")
+    Demand.objects.filter(demand_type="restore_content", **STATE_MEDIA).update(demand_type="other")
+    Demand.objects.filter(demand_type__in=NEW_TYPES).update(demand_type="other")
 
 
 class Migration(migrations.Migration):
