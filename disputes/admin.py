@@ -409,9 +409,10 @@ class DisputeAdmin(MergeMixin, SimpleHistoryAdmin):
             if request.method == "POST" and response.status_code == 302:
                 version = self.model.history.filter(history_id=version_id).first()
                 later = self.model.history.filter(id=version.id, history_date__gt=version.history_date)
+                reason = f"Reverted with the dispute to its version of {version.history_date:%Y-%m-%d %H:%M}"
                 for decision_id in services.dispute_decisions(later):
-                    services.decision_revert(decision_id=decision_id, user=request.user, models=services.FACT_MODELS_WITH_PENALTIES,
-                                             reason=f"Reverted with the dispute to its version of {version.history_date:%Y-%m-%d %H:%M}")
+                    services.decision_revert(decision_id=decision_id, user=request.user, reason=reason,
+                                             models=services.FACT_MODELS_WITH_PENALTIES)
         return response
 
     def accept_view(self, request, object_id):

@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from disputes import services
-from disputes.models import Demand, Dispute, Outcome, ReviewState
+from disputes.models import Dispute, ReviewState
 from ingestion import annotator
 from tests.factories import ArticleFactory, PlatformFactory
 from tests.texts import INDIA_TWITTER
