@@ -1,15 +1,19 @@
 """Curation: every domain model, with history, filters, inlines and merges."""
 
+import copy
+import hashlib
 import json
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.widgets import AdminURLFieldWidget
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
+from django.db import transaction
 from django.db.models import Count, F, Max, Q
 from django.shortcuts import redirect
-from django.urls import reverse
+from django.urls import path, reverse
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.utils.html import format_html, format_html_join
@@ -17,8 +21,9 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from ingestion.models import Article
 
-from . import services
+from . import selectors, services
 from .countries import country_name
+from .forms import TimelineForm
 from .highlight import highlight
 from .links import external_link
 from .models import (
@@ -134,8 +139,14 @@ class MergeMixin:
 class ReviewActionsMixin:
     @admin.action(description="Confirm selected", permissions=["change"])
     def confirm_selected(self, request, queryset):
-        n = services.review_set_state(records=queryset, state=ReviewState.CONFIRMED, user=request.user)
+        records = list(queryset)
+        drafted = [r for r in records if getattr(r, "drafted_fields", None)]
+        ready = [r for r in records if r not in drafted]
+        n = services.review_set_state(records=ready, state=ReviewState.CONFIRMED, user=request.user)
         self.message_user(request, f"Confirmed {n}.")
+        if drafted:
+            self.message_user(request, f"Not confirmed, their text is still the annotator's draft (edit it first): "
+                              f"{', '.join(map(str, drafted))}.", messages.WARNING)
 
     @admin.action(description="Reject selected", permissions=["change"])
     def reject_selected(self, request, queryset):
@@ -198,6 +209,42 @@ class RejectForm(forms.Form):
     )
 
 
+class AcceptForm(forms.Form):
+    """The text a candidate is published with: the annotator's drafts, prefilled,
+    edited or approved by the curator; the status the facts give unless chosen."""
+
+    title = forms.CharField(max_length=300)
+    summary = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}))
+    status = forms.ChoiceField(
+        choices=[("", "As the outcomes say"), *Dispute.Status.choices], required=False,
+        help_text="Choosing one overrides the status rule for this dispute.",
+    )
+    reason = forms.CharField(max_length=2000, required=False, help_text="Kept in the history.")
+    drafts_approved = forms.BooleanField(
+        required=False, label="I have read the drafted text left unchanged and approve it as it stands."
+    )
+    previewed = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, outcomes=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.outcomes = list(outcomes)
+        for outcome in self.outcomes:
+            self.fields[f"outcome_{outcome.pk}"] = forms.CharField(
+                label=f"{outcome.get_kind_display()} ({outcome.date_display or 'undated'})",
+                widget=forms.Textarea(attrs={"rows": 2}), initial=outcome.details,
+                help_text=outcome.unlinked_reason and f"Not linked to a demand: {outcome.unlinked_reason}",
+            )
+
+    def outcome_details(self) -> dict[int, str]:
+        return {o.pk: self.cleaned_data[f"outcome_{o.pk}"] for o in self.outcomes}
+
+    def fingerprint(self) -> str:
+        """What the preview showed; accepting other values needs a new preview."""
+        data = self.cleaned_data
+        values = [data["title"], data["summary"], data["status"], *map(str, sorted(self.outcome_details().items()))]
+        return hashlib.sha256("\x1f".join(values).encode()).hexdigest()
+
+
 class AttachForm(forms.Form):
     target = forms.ModelChoiceField(queryset=Dispute.objects.none(), label="Attach to")
 
@@ -227,7 +274,8 @@ class DemandInline(admin.TabularInline):
 class OutcomeInline(admin.TabularInline):
     model = Outcome
     extra = 0
-    fields = ["kind", "date", "date_precision", "demand", "actor", "accounts_withheld", "review_state"]
+    fields = ["kind", "date", "date_precision", "demand", "unlinked_reason", "actor", "accounts_withheld", "review_state"]
+    readonly_fields = ["unlinked_reason"]
     autocomplete_fields = ["actor"]
     show_change_link = True
 
@@ -304,7 +352,7 @@ class DisputeAdmin(MergeMixin, SimpleHistoryAdmin):
     readonly_fields = ["reporting"]
     change_form_template = "admin/disputes/dispute_change_form.html"
     fieldsets = [
-        (None, {"fields": ["title", "slug", "country", "status", "summary", "topics"]}),
+        (None, {"fields": ["title", "slug", "country", ("status", "status_overridden"), "summary", "topics"]}),
         ("Dates", {"fields": [("start_date", "start_precision"), ("end_date", "end_precision")]}),
         ("Review", {"fields": ["review_state", "review_note"]}),
         ("Reporting", {"fields": ["reporting"], "classes": ["collapse"]}),
@@ -386,19 +434,101 @@ class DisputeAdmin(MergeMixin, SimpleHistoryAdmin):
                 obj.delete()
             return
         super().save_formset(request, form, formset, change)
+    def get_urls(self):
+        accept = path("<path:object_id>/accept/", self.admin_site.admin_view(self.accept_view),
+                      name="disputes_dispute_accept")
+        return [accept, *super().get_urls()]
+
+    def save_model(self, request, obj, form, change):
+        # A text the curator edited is theirs, no longer the annotator's draft.
+        if obj.drafted_fields:
+            obj.drafted_fields = [f for f in obj.drafted_fields if f not in form.changed_data]
+        # A status chosen by hand stays: the status rule no longer changes it.
+        if "status" in form.changed_data:
+            obj.status_overridden = True
+        super().save_model(request, obj, form, change)
 
     def response_change(self, request, obj):
         if "_accept" in request.POST and self.has_change_permission(request, obj):
-            services.dispute_confirm(dispute=obj, user=request.user, reason="Edited and accepted")
-            self.message_user(request, f"Accepted “{obj}” with its candidate facts.")
-            return redirect(reverse("admin:disputes_dispute_changelist") + "?review_state__exact=candidate")
+            # Saved; publishing goes through the accept page (text approved, preview seen).
+            return redirect("admin:disputes_dispute_accept", obj.pk)
         return super().response_change(request, obj)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        """Reverting the dispute to an earlier version also reverts the facts that the
+        decisions made since then changed (a rejection's rejected demands come back)."""
+        with transaction.atomic():
+            response = super().history_form_view(request, object_id, version_id, extra_context)
+            if request.method == "POST" and response.status_code == 302:
+                version = self.model.history.filter(history_id=version_id).first()
+                later = self.model.history.filter(id=version.id, history_date__gt=version.history_date)
+                reason = f"Reverted with the dispute to its version of {version.history_date:%Y-%m-%d %H:%M}"
+                for decision_id in services.dispute_decisions(later):
+                    services.decision_revert(decision_id=decision_id, user=request.user, reason=reason,
+                                             models=services.FACT_MODELS_WITH_PENALTIES)
+        return response
+
+    def accept_view(self, request, object_id):
+        """Accept a candidate: title and summary written or approved, a preview of the public page, then publish."""
+        dispute = self.get_object(request, object_id)
+        if dispute is None or not self.has_change_permission(request, dispute):
+            raise PermissionDenied
+        if dispute.review_state != ReviewState.CANDIDATE:
+            self.message_user(request, f"“{dispute}” is not a candidate.", messages.WARNING)
+            return redirect("admin:disputes_dispute_change", dispute.pk)
+        outcomes = [o for o in dispute.outcomes.candidates() if o.drafted_fields]
+        initial = {"title": dispute.title, "summary": dispute.summary}
+        form = AcceptForm(request.POST or None, initial=initial, outcomes=outcomes)
+        preview = None
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            if "_accept" in request.POST and data["previewed"] == form.fingerprint():
+                try:
+                    services.dispute_accept(
+                        dispute=dispute, user=request.user, title=data["title"], summary=data["summary"],
+                        status=data["status"] or None, reason=data["reason"],
+                        drafts_approved=data["drafts_approved"], outcome_details=form.outcome_details(),
+                    )
+                except ValidationError as error:
+                    _add_errors(form, error)
+                else:
+                    self.message_user(request, f"Accepted and published “{data['title']}”.")
+                    return redirect(reverse("admin:disputes_dispute_changelist") + "?review_state__exact=candidate")
+            if not form.errors:
+                preview = _accept_preview(request, dispute, form)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Accept “{dispute}”",
+            "opts": self.opts,
+            "original": dispute,
+            "form": form,
+            "preview": preview,
+            "fingerprint": form.fingerprint() if preview is not None else "",
+            "drafted": dispute.drafted_fields,
+        }
+        return TemplateResponse(request, "admin/disputes/dispute_accept.html", context)
 
     @admin.action(description="Accept selected with their candidate facts", permissions=["change"])
     def accept_selected(self, request, queryset):
-        for dispute in queryset:
+        """Accepts what no draft holds back; a dispute with drafted text goes through its accept page."""
+        accepted, held = 0, []
+        for dispute in queryset.filter(review_state=ReviewState.CANDIDATE):
+            if services.dispute_drafts(dispute):
+                held.append(dispute)
+                continue
             services.dispute_confirm(dispute=dispute, user=request.user, reason="Accepted")
-        self.message_user(request, f"Accepted {len(queryset)}.")
+            accepted += 1
+        if accepted:
+            self.message_user(request, f"Accepted {accepted}.")
+        if len(held) == 1 and not accepted:
+            return redirect("admin:disputes_dispute_accept", held[0].pk)
+        if held:
+            links = format_html_join(", ", '<a href="{}">{}</a>', (
+                (reverse("admin:disputes_dispute_accept", args=[d.pk]), d.title) for d in held))
+            self.message_user(request, format_html(
+                "Not accepted, their text is still the annotator's draft: {}. Accept each on its page.", links
+            ), messages.WARNING)
+        return None
 
     @admin.action(description="Reject selected with a reason…", permissions=["change"])
     def reject_with_reason(self, request, queryset):
@@ -460,6 +590,12 @@ class FactAdmin(ReviewActionsMixin, SimpleHistoryAdmin):
     actions = ["confirm_selected", "reject_selected"]
     autocomplete_fields = ["dispute"]
 
+    def save_model(self, request, obj, form, change):
+        # A text the curator edited is theirs, no longer the annotator's draft.
+        if getattr(obj, "drafted_fields", None):
+            obj.drafted_fields = [f for f in obj.drafted_fields if f not in form.changed_data]
+        super().save_model(request, obj, form, change)
+
     def save_formset(self, request, form, formset, change):
         # Evidence entered on a fact belongs to the fact's dispute too.
         if formset.model is Evidence:
@@ -485,12 +621,13 @@ class DemandAdmin(FactAdmin):
 
 @admin.register(Outcome)
 class OutcomeAdmin(FactAdmin):
-    list_display = ["__str__", "dispute", "demand", "actor", "review_state"]
+    list_display = ["__str__", "dispute", "demand", "unlinked_reason", "actor", "review_state"]
     list_filter = ["review_state", "kind", DisputeCountryFilter, DisputePlatformFilter]
     search_fields = ["details", "dispute__title"]
     autocomplete_fields = ["dispute", "actor"]
     list_select_related = ["dispute", "demand", "actor"]
     raw_id_fields = ["demand"]
+    readonly_fields = ["drafted_fields"]
     inlines = [FactEvidenceInline]
 
 
@@ -500,6 +637,7 @@ class EventAdmin(FactAdmin):
     list_filter = ["review_state", "kind", DisputeCountryFilter, DisputePlatformFilter]
     search_fields = ["title", "description", "dispute__title"]
     autocomplete_fields = ["dispute", "actor"]
+    readonly_fields = ["drafted_fields"]
     inlines = [FactEvidenceInline]
 
 
@@ -573,6 +711,32 @@ class DisputeRedirectAdmin(ReadOnlyRedirectAdmin):
 class ActorRedirectAdmin(ReadOnlyRedirectAdmin):
     list_display = ["old_slug", "actor", "created_at"]
     search_fields = ["old_slug", "actor__slug"]
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _accept_preview(request, dispute, form) -> str:
+    """The public page's body as it would read once accepted, rendered without saving."""
+    data = form.cleaned_data
+    proposed = copy.copy(dispute)
+    proposed.title, proposed.summary = data["title"], data["summary"]
+    if data["status"]:
+        proposed.status = data["status"]
+    elif not dispute.status_overridden:
+        services.dispute_status_apply(dispute=proposed)
+    page = selectors.dispute_page(proposed, states=(ReviewState.CONFIRMED, ReviewState.CANDIDATE))
+    details = form.outcome_details()
+    for entry in page["timeline"]:
+        if entry.kind == "outcome" and entry.obj.pk in details:
+            entry.obj.details = details[entry.obj.pk]
+    context = {"dispute": proposed, "kind": "", "timeline_form": TimelineForm({"kind": ""}), **page}
+    return render_to_string("admin/disputes/dispute_preview.html", context, request=request)
 
 
 def review_articles(dispute):

@@ -30,7 +30,6 @@ from .models import (
 from .openapi import PAGE_MAX, openapi_document
 
 
-
 class PagingForm(forms.Form):
     # The bounds openapi.py documents. Signed-in researchers may ask for the larger page size;
     # visitors are held to settings.API_PAGE_SIZE_MAX_ANONYMOUS in _paginated.

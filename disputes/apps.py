@@ -39,6 +39,13 @@ class DisputesConfig(AppConfig):
                                dispatch_uid=f"disputes.caching.{model._meta.model_name}.{signal}")
         m2m_changed.connect(bump_data_version, dispatch_uid="disputes.caching.m2m")
 
+        from simple_history.signals import pre_create_historical_record
+
+        from .decisions import stamp_history
+
+        # Every history row written during a curator decision names it, so that it can be reverted whole.
+        pre_create_historical_record.connect(stamp_history, dispatch_uid="disputes.decisions.stamp_history")
+
         from . import rollups
 
         # Country figures are summed per dispute: a change refreshes its dispute's share.

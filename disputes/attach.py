@@ -15,6 +15,7 @@ from decimal import Decimal, InvalidOperation
 from django.db import transaction
 from django.utils.text import slugify
 
+from . import vocab
 from .countries import COUNTRY_CODES, country_name
 from .models import (
     Actor,
@@ -139,17 +140,26 @@ def _unique_slug(base: str) -> str:
     return slug
 
 
+def _draft_summary(country: str, platform: str, when, demand_types: list[str]) -> str:
+    """A first sentence in Standoff's words, for the curator to rewrite or approve."""
+    asked = " and to ".join(vocab.demand_verb(t) for t in demand_types[:2]) or "act on content"
+    lead = f"In {when:%B %Y}, the government" if when else "The government"
+    return f"{lead} of {country_name(country)} asked {Platform(platform).label} to {asked}."
+
+
 def _propose_dispute(article, country, platform, when, fields) -> Dispute:
-    demand_types = fields.get("demand_types") or []
+    demand_types = [t for t in fields.get("demand_types") or [] if t in Demand.Type.values]
     what = Demand.Type(demand_types[0]).label.lower() if demand_types else "content dispute"
     month = when.strftime("%B %Y") if when else "undated"
+    # Title and summary are drafts: accepting asks a curator to rewrite or approve them.
     dispute = Dispute.objects.create(
         title=f"{country_name(country)} and {Platform(platform).label}: {what} ({month})"[:300],
         slug=_unique_slug(slugify(f"{country}-{platform}-{when:%Y-%m} {what}" if when else f"{country}-{platform}-{what}")[:180]),
         country=country,
         start_date=when.replace(day=1) if when else None,
         start_precision=Precision.MONTH,
-        summary=f"Proposed by the annotator from “{article.title}” ({article.outlet or 'unknown outlet'}).",
+        summary=_draft_summary(country, platform, when, demand_types),
+        drafted_fields=["title", "summary"],
         review_state=ReviewState.CANDIDATE,
     )
     DisputeParty.objects.create(dispute=dispute, actor=_platform_actor(platform), role=DisputeParty.Role.TARGETED)
@@ -249,18 +259,87 @@ def _propose_facts(article, dispute: Dispute, fields: dict, when) -> None:
     for kind, claim in _best_claims(claims, "outcome", outcomes).items():
         outcome = _fact_for(Outcome, dispute, claim, "kind", kind)
         if outcome is None:
+            demand, unlinked_reason = _answered_demand(article, claim, kind, demands)
             outcome = Outcome.objects.create(
                 claim=claim,
                 dispute=dispute,
                 kind=kind,
-                demand=demands[0] if len(demands) == 1 else None,
+                demand=demand,
+                unlinked_reason=unlinked_reason,
                 actor=target,
-                details=claim.quote[:2000],
+                details=_draft_outcome(kind, target, demand, dispute),
+                drafted_fields=["details"],
                 review_state=ReviewState.CANDIDATE,
                 date=when,
             )
         if outcome.review_state == ReviewState.CANDIDATE:
             _evidence_once(dispute=dispute, outcome=outcome, article=article, claim=claim)
+
+
+# Outcomes that can answer only some demand types; the others (complied, refused, a court
+# challenge, talks, a fine, an arrest, a withdrawal) can answer any demand.
+_OUTCOME_ANSWERS = {
+    Outcome.Kind.SERVICE_BLOCKED: {Demand.Type.BAN_SERVICE, Demand.Type.GEO_BLOCK},
+    Outcome.Kind.BAN_LIFTED: {Demand.Type.BAN_SERVICE, Demand.Type.GEO_BLOCK, Demand.Type.THROTTLE},
+    Outcome.Kind.SERVICE_THROTTLED: {Demand.Type.THROTTLE, Demand.Type.BAN_SERVICE},
+}
+
+
+def _sentence_gap(article, a, b) -> int:
+    """0 for the same sentence, 1 for adjacent ones (nothing but space between), else 2."""
+    if a.sentence_start == b.sentence_start:
+        return 0
+    first, second = sorted((a, b), key=lambda c: c.sentence_start)
+    return 1 if not article.text[first.sentence_end : second.sentence_start].strip() else 2
+
+
+def _answered_demand(article, claim, kind: str, demands: list[Demand]) -> tuple[Demand | None, str]:
+    """The demand an outcome answers, when the text says so; else why it is left unlinked.
+
+    The text says so when the outcome's sentence states a demand of a type the
+    outcome can answer, or sits next to one, or when the article reports only
+    one such demand.
+    """
+    fits = [d for d in demands if d.demand_type in _OUTCOME_ANSWERS.get(kind, Demand.Type.values)]
+    if not fits:
+        return None, ("The article reports no demand this outcome could answer." if not demands
+                      else "No demand reported with it is of a type this outcome answers.")
+    stated_here = [d for d in fits if d.claim and d.claim.article_id == article.pk]
+    for gap in (0, 1):
+        near = [d for d in stated_here if _sentence_gap(article, d.claim, claim) == gap]
+        if len(near) == 1:
+            return near[0], ""
+        if len(near) > 1:
+            return None, "Several demands are stated next to it; a curator picks the one it answers."
+    if len(fits) == 1:
+        return fits[0], ""
+    return None, "Several demands could be answered and none is stated next to it."
+
+
+# Outcome text in Standoff's words: the curator rewrites or approves it on accepting.
+_OUTCOME_DRAFTS = {
+    Outcome.Kind.COMPLIED: "{platform} complied{with_demand}.",
+    Outcome.Kind.PARTIALLY_COMPLIED: "{platform} complied in part{with_demand}.",
+    Outcome.Kind.REFUSED: "{platform} did not comply{with_demand}.",
+    Outcome.Kind.CHALLENGED_IN_COURT: "{platform} challenged the demand in court{demand_to}.",
+    Outcome.Kind.NEGOTIATING: "{platform} and the authorities of {country} were in talks.",
+    Outcome.Kind.FINE_IMPOSED: "{platform} was fined.",
+    Outcome.Kind.SERVICE_BLOCKED: "{platform} was blocked in {country}.",
+    Outcome.Kind.SERVICE_THROTTLED: "{platform} was slowed down in {country}.",
+    Outcome.Kind.STAFF_ARRESTED: "Staff of {platform} were arrested.",
+    Outcome.Kind.BAN_LIFTED: "The block on {platform} in {country} was lifted.",
+    Outcome.Kind.DEMAND_WITHDRAWN: "The authorities of {country} withdrew the demand{demand_to}.",
+}
+
+
+def _draft_outcome(kind: str, platform: Actor | None, demand: Demand | None, dispute: Dispute) -> str:
+    verb = demand.verb_phrase if demand else ""
+    return _OUTCOME_DRAFTS[kind].format(
+        platform=platform.name if platform else "The platform",
+        country=country_name(dispute.country),
+        with_demand=f" with the demand to {verb}" if verb else "",
+        demand_to=f" to {verb}" if verb else "",
+    )
 
 
 def _evidence_once(*, dispute, article, claim, **fact) -> None:

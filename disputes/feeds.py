@@ -71,13 +71,15 @@ class EventFeed(Feed):
 
     def item_title(self, entry):
         fact = entry.obj
-        label = fact.title if entry.kind == "event" else str(fact)
+        label = {"event": "title", "demand": "sentence"}.get(entry.kind)
+        label = getattr(fact, label) if label else str(fact)
         return f"{fact.dispute.title}: {KIND_LABEL[entry.kind]} — {label}"
 
     def item_description(self, entry):
         fact = entry.obj
         text = getattr(fact, "description", "") or getattr(fact, "details", "")
-        return f"{entry.date_display}. {text}".strip()
+        # An undated fact has no date to lead with: never a bare ". text".
+        return ". ".join(part for part in (entry.date_display, text.strip()) if part)
 
     def item_link(self, entry):
         return f"{entry.obj.dispute.get_absolute_url()}#{entry.anchor}"

@@ -12,6 +12,7 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from . import vocab
 from .countries import COUNTRY_CHOICES, COUNTRY_CODES, country_name
 
 # Addresses curators enter are rendered as links, so only web addresses are accepted (the
@@ -107,6 +108,32 @@ class FuzzyDateMixin(models.Model):
     def clean(self):
         super().clean()
         self.date = truncate_date(self.date, self.date_precision)
+
+
+class DraftedTextMixin(models.Model):
+    """Text fields the annotator drafted: they cannot be published as they are,
+    until a curator edits or approves them (disputes.services.dispute_accept)."""
+
+    drafted_fields = models.JSONField(
+        default=list, blank=True, help_text="Text fields still as the annotator drafted them."
+    )
+
+    class Meta:
+        abstract = True
+
+    def is_draft(self, field: str) -> bool:
+        return field in (self.drafted_fields or [])
+
+
+class DecisionHistory(models.Model):
+    """Base of the historical records of curated rows: the curator decision
+    (accept, reject...) that made a change, so that reverting the decision
+    restores every row it changed (disputes.services.decision_revert)."""
+
+    history_decision = models.UUIDField(null=True, blank=True, db_index=True, editable=False)
+
+    class Meta:
+        abstract = True
 
 
 # Actors -----------------------------------------------------------------------
@@ -304,7 +331,7 @@ class DisputeStatus(models.TextChoices):
     DORMANT = "dormant"
 
 
-class Dispute(LoadedReviewState, models.Model):
+class Dispute(LoadedReviewState, DraftedTextMixin, models.Model):
     """A conflict between a government and one or more platforms over content."""
 
     Status = DisputeStatus
@@ -326,10 +353,13 @@ class Dispute(LoadedReviewState, models.Model):
         max_length=10, choices=ReviewState.choices, default=ReviewState.CANDIDATE
     )
     review_note = models.TextField(blank=True, help_text="Why a curator confirmed or rejected it.")
+    status_overridden = models.BooleanField(
+        default=False, help_text="A curator set the status by hand: the outcomes no longer change it."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords(m2m_fields=[topics])
+    history = HistoricalRecords(m2m_fields=[topics], bases=[DecisionHistory])
     objects = DisputeQuerySet.as_manager()
 
     class Meta:
@@ -449,18 +479,12 @@ class DisputeFactQuerySet(models.QuerySet):
         return self.filter(review_state=ReviewState.CANDIDATE)
 
 
-class DemandType(models.TextChoices):
-    REMOVE_CONTENT = "remove_content", "Remove content"
-    WITHHOLD_ACCOUNTS = "withhold_accounts", "Withhold accounts"
-    GEO_BLOCK = "geo_block", "Geo-block"
-    BAN_SERVICE = "ban_service", "Ban the service"
-    THROTTLE = "throttle", "Throttle"
-    USER_DATA = "user_data", "Hand over user data"
-    LOCAL_PRESENCE = "local_presence", "Local presence"
-    DATA_LOCALISATION = "data_localisation", "Data localisation"
-    RESTORE_CONTENT = "restore_content", "Restore content"
-    PROACTIVE_MONITORING = "proactive_monitoring", "Proactive monitoring"
-    OTHER = "other", "Other"
+# Built from disputes/vocab.py, which also gives each type its verb phrase and corpus value.
+DemandType = models.TextChoices(
+    "DemandType",
+    [(term.value.upper(), (term.value, term.label)) for term in vocab.DEMAND_TYPES],
+    module=__name__,
+)
 
 
 class Demand(LoadedReviewState, FuzzyDateMixin):
@@ -497,7 +521,7 @@ class Demand(LoadedReviewState, FuzzyDateMixin):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[DecisionHistory])
     objects = DisputeFactQuerySet.as_manager()
 
     class Meta:
@@ -535,6 +559,18 @@ class Demand(LoadedReviewState, FuzzyDateMixin):
     def __str__(self):
         return f"{self.get_demand_type_display()} ({self.date_display or 'undated'})"
 
+    @property
+    def verb_phrase(self) -> str:
+        """What was asked, completing "asked Twitter to …" ("withhold accounts")."""
+        return vocab.demand_verb(self.demand_type)
+
+    @property
+    def sentence(self) -> str:
+        """The demand as a sentence without its date, for feeds and plain text."""
+        by = self.made_by.name if self.made_by_id else "A government body"
+        to = self.made_to.name if self.made_to_id else "the platform"
+        return f"{by} asked {to} to {self.verb_phrase}"
+
     def clean(self):
         super().clean()
         if self.deadline and self.date and self.deadline < self.date:
@@ -563,7 +599,7 @@ class Penalty(models.Model):
     currency = models.CharField(max_length=3, blank=True, help_text="ISO 4217, e.g. EUR, INR, TRY.")
     description = models.CharField(max_length=500, blank=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[DecisionHistory])
 
     class Meta:
         ordering = ["kind"]
@@ -598,7 +634,15 @@ class OutcomeKind(models.TextChoices):
     DEMAND_WITHDRAWN = "demand_withdrawn", "Demand withdrawn"
 
 
-class Outcome(LoadedReviewState, FuzzyDateMixin):
+# Outcomes that end what they answer (the status rule, disputes.services.dispute_status_from_facts):
+# the platform did what was asked, the block was lifted, or the government dropped the demand.
+# Partial compliance, refusal, a court challenge, talks, fines, blocks, throttling and arrests
+# leave it open; so do court rulings (events), which may be appealed: a curator who knows a
+# ruling is final sets the status by hand.
+ENDING_OUTCOMES = frozenset({OutcomeKind.COMPLIED, OutcomeKind.BAN_LIFTED, OutcomeKind.DEMAND_WITHDRAWN})
+
+
+class Outcome(LoadedReviewState, DraftedTextMixin, FuzzyDateMixin):
     """What happened: in a dispute, optionally answering one demand."""
 
     Kind = OutcomeKind
@@ -612,6 +656,9 @@ class Outcome(LoadedReviewState, FuzzyDateMixin):
         Actor, null=True, blank=True, on_delete=models.PROTECT, related_name="outcomes"
     )
     details = models.TextField(blank=True)
+    unlinked_reason = models.CharField(
+        max_length=300, blank=True, help_text="Why the annotator linked this outcome to no demand."
+    )
     accounts_withheld = models.PositiveIntegerField(null=True, blank=True)
     fine_amount = models.DecimalField(max_digits=18, decimal_places=2, null=True, blank=True)
     fine_currency = models.CharField(max_length=3, blank=True)
@@ -629,7 +676,7 @@ class Outcome(LoadedReviewState, FuzzyDateMixin):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[DecisionHistory])
     objects = DisputeFactQuerySet.as_manager()
 
     class Meta:
@@ -682,7 +729,7 @@ class EventKind(models.TextChoices):
     OTHER = "other"
 
 
-class Event(LoadedReviewState, FuzzyDateMixin):
+class Event(LoadedReviewState, DraftedTextMixin, FuzzyDateMixin):
     """Any other dated milestone: a meeting declined, a statement, a hearing, a law."""
 
     Kind = EventKind
@@ -700,7 +747,7 @@ class Event(LoadedReviewState, FuzzyDateMixin):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[DecisionHistory])
     objects = DisputeFactQuerySet.as_manager()
 
     class Meta:

@@ -353,17 +353,25 @@ DISPUTE_PAGE_KEYS = (
 )
 
 
-def dispute_page(dispute: Dispute) -> dict:
-    """Everything the dispute page shows, in a fixed number of queries."""
+def _shown(related, states):
+    """The public page shows what `public()` allows; the curators' preview adds candidates."""
+    return related.public() if states == (CONFIRMED,) else related.filter(review_state__in=states)
+
+
+def dispute_page(dispute: Dispute, *, states=(CONFIRMED,)) -> dict:
+    """Everything the dispute page shows, in a fixed number of queries.
+
+    `states` are the review states of the facts shown: the curators' preview
+    before accepting adds the candidates."""
     parties = list(dispute.party_roles.select_related("actor").order_by("role", "actor__name"))
     demands = list(
-        dispute.demands.public()
+        _shown(dispute.demands, states)
         .select_related("made_by", "made_to")
         .prefetch_related("penalties")
     )
-    outcomes = list(dispute.outcomes.public().select_related("actor"))
-    events = list(dispute.events.public().select_related("actor"))
-    evidence = list(dispute.evidence.public().select_related("article").order_by("published", "id"))
+    outcomes = list(_shown(dispute.outcomes, states).select_related("actor"))
+    events = list(_shown(dispute.events, states).select_related("actor"))
+    evidence = list(_shown(dispute.evidence, states).select_related("article").order_by("published", "id"))
 
     by_fact = defaultdict(list)
     general = []

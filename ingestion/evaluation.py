@@ -33,6 +33,8 @@ from dataclasses import dataclass
 from itertools import combinations
 from pathlib import Path
 
+from disputes.vocab import demand_types_for_corpus  # plain Python, no Django
+
 LIST_FIELDS = ("countries", "platforms", "government_actors", "demand_types", "penalties_threatened", "outcomes")
 COUNT_FIELDS = ("accounts_targeted", "posts_targeted")
 CLUSTER_FIELDS = ("dispute_key", "duplicate_group")
@@ -192,6 +194,7 @@ def stored_predictions(records: Sequence[dict], articles: Sequence) -> list[dict
         for name in SCHEMA_FIELDS:
             empty = [] if name in LIST_FIELDS else False if name == "is_dispute" else None
             row[name] = stored.get(name, empty)
+        row["demand_types"] = demand_types_for_corpus(row.get("demand_types"))
         row["dispute_key"] = disputes.get(article.pk) if article is not None else None
         row["duplicate_group"] = group if group is not None and sizes[group] > 1 else None
         out.append(row)
@@ -216,6 +219,8 @@ def reliability(gold: Sequence[dict], articles: Sequence, bins: Sequence[float] 
         for kind, value, confidence in claims.get(article.pk, []) if article is not None else []:
             row = next((r for r in rows if r["low"] <= confidence < r["high"]), rows[-1])
             row["claims"] += 1
+            if kind == "demand":
+                value = demand_types_for_corpus([value])[0]
             row["correct"] += bool(record.get("is_dispute")) and value in (record.get(CLAIM_FIELDS[kind]) or [])
             row["confidence_sum"] += confidence
     for row in rows:
@@ -242,8 +247,10 @@ def score(gold: Sequence[dict], pred: Sequence[dict]) -> dict:
     metrics["is_dispute"] = binary_metrics([bool(g.get("is_dispute")) for g in gold],
                                            [bool(p.get("is_dispute")) for p in pred])
     for name in LIST_FIELDS:
+        # Standoff's demand types are finer than the corpus's: scored as their corpus values.
+        as_corpus = demand_types_for_corpus if name == "demand_types" else lambda values: values or []
         metrics[name] = set_prf([gold[i].get(name) or [] for i in positives],
-                                [pred[i].get(name) or [] for i in positives])
+                                [as_corpus(pred[i].get(name)) for i in positives])
     for name in COUNT_FIELDS:
         metrics[name] = count_accuracy([gold[i].get(name) for i in positives],
                                        [pred[i].get(name) for i in positives])

@@ -37,4 +37,4 @@ def test_a_newly_confirmed_fact_comes_first(client, world):
     assert b"Hearing long ago" not in client.get("/feeds/events/").content
     review_set_state(records=[old], state="confirmed")
     xml = client.get("/feeds/events/").content.decode()
-    assert xml.index("Hearing long ago") < xml.index("Withhold accounts")
+    assert xml.index("Hearing long ago") < xml.index("asked Twitter to withhold accounts")

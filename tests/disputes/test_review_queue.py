@@ -55,7 +55,14 @@ def test_a_candidate_shows_its_article_with_evidence_and_entities_marked(curator
 def test_accepting_publishes_the_dispute_and_its_facts(client, curator_client, candidate):
     public = reverse("disputes:detail", args=[candidate.slug])
     assert client.get(public).status_code == 404
-    assert _act(curator_client, "accept_selected", [candidate]).status_code == 302
+    accept = _act(curator_client, "accept_selected", [candidate])
+    assert accept.status_code == 302  # drafted text: to the accept page
+    page = curator_client.get(accept["Location"])
+    form = page.context["form"]
+    data = {name: form[name].value() or "" for name in form.fields}
+    data.update(title="India orders Twitter to withhold 1,178 accounts", drafts_approved="on", _preview="1")
+    data["previewed"] = curator_client.post(accept["Location"], data).context["fingerprint"]
+    assert curator_client.post(accept["Location"], {**data, "_accept": "1"}).status_code == 302
     candidate.refresh_from_db()
     assert candidate.review_state == ReviewState.CONFIRMED
     assert not Demand.objects.filter(dispute=candidate, review_state=ReviewState.CANDIDATE).exists()
@@ -105,7 +112,9 @@ def test_edit_then_accept(curator_client, candidate):
     assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
     candidate.refresh_from_db()
     assert candidate.title.startswith("India orders Twitter")
-    assert candidate.review_state == ReviewState.CONFIRMED
+    # Saved, then published from the accept page (the summary is still a draft).
+    assert response["Location"] == reverse("admin:disputes_dispute_accept", args=[candidate.pk])
+    assert candidate.review_state == ReviewState.CANDIDATE
 
 
 @pytest.mark.parametrize("action", ["accept_selected", "reject_with_reason", "attach_to_dispute", "merge_selected"])

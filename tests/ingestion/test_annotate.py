@@ -253,3 +253,22 @@ def test_empty_and_malformed_items_do_not_fail(nlp):
     anns = annotate_texts(nlp, [("", "", None), (None, None, "not-a-date"), ("   ", "\n\n", None)])
     assert [a.is_dispute for a in anns] == [False, False, False]
     assert annotate_texts(nlp, []) == []
+
+
+# Written for this test: one sentence per obligation the corpus calls `other`.
+NEW_DEMAND_CUES = [
+    ("divest", "Congress passed a law requiring ByteDance to divest TikTok's US business or face a ban."),
+    ("pay_for_news", "Australia's government said its bargaining code would make Facebook pay for news from local outlets."),
+    ("transparency_reports", "Germany's Federal Office of Justice fined Facebook over its incomplete transparency report."),
+    ("label_content", "Singapore's ministry issued a correction direction ordering Facebook to add a notice to the post."),
+    ("systemic_risk", "The European Commission ordered Twitter to carry out risk assessments and to stop using dark patterns."),
+]
+
+
+@pytest.mark.parametrize("demand_type,sentence", NEW_DEMAND_CUES)
+def test_obligations_get_their_own_demand_type(nlp, demand_type, sentence):
+    from disputes.vocab import demand_types_for_corpus
+
+    ann = annotate_texts(nlp, [("", sentence, date(2024, 1, 10))])[0]
+    assert demand_type in ann.demand_types
+    assert "other" in demand_types_for_corpus(ann.demand_types)  # what evaluation scores
