@@ -663,6 +663,10 @@ class EvidenceAdmin(ReviewActionsMixin, SimpleHistoryAdmin):
     readonly_fields = ["created_by", "created_at"]
     formfield_overrides = HTTP_URL_FIELDS
 
+    def get_exclude(self, request, obj=None):
+        # What a curator enters is confirmed as it is made: no state to choose on adding.
+        return [*(super().get_exclude(request, obj) or ()), *(() if obj else ("review_state",))]
+
     def save_model(self, request, obj, form, change):
         _entered_by_curator(obj, request.user)
         super().save_model(request, obj, form, change)

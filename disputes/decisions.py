@@ -2,8 +2,8 @@
 
 Services run a decision inside `decision()`; every historical record saved
 meanwhile carries its id (`history_decision`), so that reverting the decision
-finds all it changed: the dispute and its demands, outcomes, events and
-penalties (disputes.services.decision_revert).
+finds all it changed: the dispute and its demands, outcomes, events,
+penalties and evidence (disputes.services.decision_revert).
 """
 
 import contextlib

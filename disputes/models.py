@@ -824,7 +824,7 @@ class Evidence(LoadedReviewState, models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[DecisionHistory])
     objects = EvidenceQuerySet.as_manager()
 
     class Meta:

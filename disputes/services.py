@@ -21,6 +21,7 @@ from .models import (
     DisputeRedirect,
     DisputeStatus,
     Event,
+    Evidence,
     Outcome,
     PartyRole,
     Penalty,
@@ -123,9 +124,16 @@ def actor_merge(*, source: Actor, target: Actor, user=None) -> Actor:
     return merged
 
 
+# The evidence that a fact's review decides with it: the quote the curator read.
+_EVIDENCE_OF = {Demand: "demand", Outcome: "outcome", Event: "event"}
+
+
 @transaction.atomic
 def review_set_state(*, records, state: str, user=None, reason: str = "") -> int:
-    """Confirm or reject disputes or facts; each change lands in their history."""
+    """Confirm or reject disputes, facts or evidence; each change lands in their history.
+
+    A fact's candidate evidence follows the fact: a confirmed fact is public with
+    the quote that reports it, never without."""
     if state not in ReviewState.values:
         raise ValueError(f"Unknown review state {state!r}")
     changed = 0
@@ -142,6 +150,11 @@ def review_set_state(*, records, state: str, user=None, reason: str = "") -> int
             record._change_reason = reason or f"Marked {state}"
             record.save()
             changed += 1
+            if type(record) in _EVIDENCE_OF and state != ReviewState.CANDIDATE:
+                review_set_state(
+                    records=Evidence.objects.filter(**{_EVIDENCE_OF[type(record)]: record}).candidates(),
+                    state=state, user=user, reason=reason or f"Marked {state} with its fact",
+                )
     return changed
 
 
@@ -202,14 +215,17 @@ def dispute_drafts(dispute: Dispute) -> list[str]:
     return left
 
 
-def _confirm_facts(*, dispute, user, reason):
+def _decide_candidates(*, dispute, state, user, reason):
+    """A candidate dispute's proposals are decided with it: its candidate facts
+    (with their quotes) and the reports that proposed it."""
     for model in FACT_MODELS:
         review_set_state(
-            records=model.objects.filter(dispute=dispute).candidates(),
-            state=ReviewState.CONFIRMED,
-            user=user,
-            reason=reason or "Confirmed with its dispute",
+            records=model.objects.filter(dispute=dispute).candidates(), state=state, user=user, reason=reason
         )
+    review_set_state(
+        records=Evidence.objects.filter(dispute=dispute, demand=None, outcome=None, event=None).candidates(),
+        state=state, user=user, reason=reason,
+    )
 
 
 @transaction.atomic
@@ -227,7 +243,9 @@ def dispute_confirm(*, dispute: Dispute, user=None, reason: str = "") -> None:
             dispute._history_user = user
             dispute.save()
         review_set_state(records=[dispute], state=ReviewState.CONFIRMED, user=user, reason=reason)
-        _confirm_facts(dispute=dispute, user=user, reason=reason)
+        _decide_candidates(
+            dispute=dispute, state=ReviewState.CONFIRMED, user=user, reason=reason or "Confirmed with its dispute"
+        )
 
 
 @transaction.atomic
@@ -297,7 +315,9 @@ def dispute_accept(
         dispute._history_user = user
         dispute._change_reason = reason or "Accepted"
         dispute.save()
-        _confirm_facts(dispute=dispute, user=user, reason=reason or "Accepted with its dispute")
+        _decide_candidates(
+            dispute=dispute, state=ReviewState.CONFIRMED, user=user, reason=reason or "Accepted with its dispute"
+        )
     return dispute
 
 
@@ -310,18 +330,12 @@ def dispute_reject(*, dispute: Dispute, user=None, reason: str) -> None:
     """
     with decision():
         review_set_state(records=[dispute], state=ReviewState.REJECTED, user=user, reason=reason)
-        for model in FACT_MODELS:
-            review_set_state(
-                records=model.objects.filter(dispute=dispute).candidates(),
-                state=ReviewState.REJECTED,
-                user=user,
-                reason=reason,
-            )
+        _decide_candidates(dispute=dispute, state=ReviewState.REJECTED, user=user, reason=reason)
 
 
 # The models whose history rows name the decision that wrote them, parents first.
 FACT_MODELS_WITH_PENALTIES = (Demand, Outcome, Event, Penalty)
-DECISION_MODELS = (Dispute, *FACT_MODELS_WITH_PENALTIES)
+DECISION_MODELS = (Dispute, *FACT_MODELS_WITH_PENALTIES, Evidence)
 
 
 def dispute_decisions(history) -> list[uuid.UUID]:

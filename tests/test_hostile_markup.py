@@ -104,6 +104,22 @@ def _change_form_data(page) -> dict:
     return data
 
 
+def _accept_in_admin(client, dispute, *, title: str, outcome_text: str, summary: str = "") -> None:
+    """Accept on the accept page as a curator does: the title typed, the outcome's drafted text
+    replaced by the article's sentence (pasted), a preview, then publish."""
+    url = reverse("admin:disputes_dispute_accept", args=[dispute.pk])
+    form = client.get(url).context["form"]
+    data = {name: form[name].value() or "" for name in form.fields}
+    outcome = Outcome.objects.get(dispute=dispute)
+    data.update({"title": title, f"outcome_{outcome.pk}": outcome_text, "drafts_approved": "on"})
+    if summary:
+        data["summary"] = summary
+    preview = client.post(url, {**data, "_preview": "1"})
+    assert preview.context["preview"], preview.context["form"].errors
+    done = client.post(url, {**data, "previewed": preview.context["fingerprint"], "_accept": "1"})
+    assert done.status_code == 302, done.context["form"].errors
+
+
 @pytest.fixture
 def published(tmp_path, client, curator):
     """The article ingested, annotated and attached; its dispute edited and accepted in the admin."""
@@ -115,7 +131,8 @@ def published(tmp_path, client, curator):
     dispute = Dispute.objects.get()
     outcome = Outcome.objects.get(dispute=dispute)
     assert (dispute.review_state, outcome.review_state) == (ReviewState.CANDIDATE, ReviewState.CANDIDATE)
-    assert outcome.details == OUTCOME_SENTENCE
+    # The annotator drafts the outcome's text in its own words; the quote stays in the evidence.
+    assert outcome.details != OUTCOME_SENTENCE and outcome.drafted_fields == ["details"]
     assert dispute.evidence.filter(quote=DEMAND_SENTENCE).exists()
 
     client.force_login(curator)
@@ -124,6 +141,8 @@ def published(tmp_path, client, curator):
     data["title"] = CURATED_TITLE
     response = client.post(url, {**data, "_accept": "Save and accept"})
     assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
+    _accept_in_admin(client, dispute, title=CURATED_TITLE, outcome_text=OUTCOME_SENTENCE,
+                     summary=f"Reported as “{TITLE}” by {OUTLET}.")
     dispute.refresh_from_db()
     outcome.refresh_from_db()
     assert dispute.title == CURATED_TITLE
@@ -132,7 +151,8 @@ def published(tmp_path, client, curator):
 
     # Rows that bypass the admin's validation (an import, an older row): stored, never linked.
     for n, url in enumerate(HOSTILE_URLS):
-        Evidence.objects.create(dispute=dispute, outcome=outcome, source_url=url, outlet=f"Hand-entered {n}" if n else "")
+        Evidence.objects.create(dispute=dispute, outcome=outcome, source_url=url, outlet=f"Hand-entered {n}" if n else "",
+                                review_state=ReviewState.CONFIRMED)
     Actor.objects.filter(platform="twitter").update(website="JaVaScRiPt:alert(1)")
     return dispute
 
@@ -383,7 +403,7 @@ def test_the_admin_refuses_non_web_addresses(published, client, curator):
 
     accepted = client.post(add, {"dispute": published.pk, "outcome": outcome.pk, "source_url": "https://gazette.example/notice",
                                  "outlet": "Typed in", "quote": "q"})
-    assert accepted.status_code == 302
+    assert accepted.status_code == 302, accepted.context["adminform"].form.errors
     page = client.get(f"{published.get_absolute_url()}?kind=outcome").content.decode()
     assert '<a href="https://gazette.example/notice" rel="noopener noreferrer">Typed in</a>' in page
 
@@ -428,8 +448,7 @@ def from_feed(settings, redis_url, curator):
     dispute = Dispute.objects.get()
     client = Client()
     client.force_login(curator)
-    client.post(reverse("admin:disputes_dispute_changelist"),
-                {"action": "accept_selected", "_selected_action": [dispute.pk]})
+    _accept_in_admin(client, dispute, title=dispute.title, outcome_text=PAGE_OUTCOME_SENTENCE)
     dispute.refresh_from_db()
     assert dispute.review_state == ReviewState.CONFIRMED
     return dispute, page_url, client
