@@ -2,6 +2,8 @@
 page, decided in place with HTMX. Each decision checks its permission, and
 every write goes through `_decide` (the services it calls keep the history)."""
 
+from collections import defaultdict
+
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
@@ -70,10 +72,12 @@ class AttachForm(forms.Form):
 
     def __init__(self, *args, dispute: Dispute, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["target"].queryset = (
-            Dispute.objects.exclude(review_state=ReviewState.REJECTED)
-            .filter(country=dispute.country).exclude(pk=dispute.pk).order_by("review_state", "-start_date")
-        )
+        self.fields["target"].queryset = self.targets().filter(country=dispute.country).exclude(pk=dispute.pk)
+
+    @staticmethod
+    def targets():
+        """Disputes a candidate can join: not rejected, confirmed ones first."""
+        return Dispute.objects.exclude(review_state=ReviewState.REJECTED).order_by("-review_state", "-start_date", "pk")
 
 
 # Writes: the one place that calls the services -------------------------------------------
@@ -112,12 +116,30 @@ def _item(request, kind: str, pk: int, action: str = "change"):
     return items[0]
 
 
-def _with_forms(items, data=None):
-    for item in items:
-        if item.kind in FACTS and item.waiting and item.form is None:
-            item.form = FACT_FORMS[item.kind](data, instance=item.record, prefix=item.key)
-        if item.kind == "dispute" and item.waiting:
+def _with_forms(items):
+    """Edit and attach forms for the waiting items, their choices read in two
+    queries for the whole page rather than one per form."""
+    waiting = [i for i in items if i.waiting]
+    outcome_disputes = {i.record.dispute_id for i in waiting if i.kind == "outcome"}
+    demands = defaultdict(list)
+    for demand in Demand.objects.filter(dispute_id__in=outcome_disputes).order_by("date", "pk"):
+        demands[demand.dispute_id].append((demand.pk, str(demand)))
+    countries = {i.record.country for i in waiting if i.kind == "dispute"}
+    targets = defaultdict(list)
+    if countries:
+        for dispute in AttachForm.targets().filter(country__in=countries):
+            targets[dispute.country].append((dispute.pk, dispute))
+    for item in waiting:
+        if item.kind in FACTS and item.form is None:
+            item.form = FACT_FORMS[item.kind](instance=item.record, prefix=item.key)
+            if item.kind == "outcome":
+                item.form.fields["demand"].choices = [("", "---------"), *demands[item.record.dispute_id]]
+        if item.kind == "dispute":
             item.attach_form = AttachForm(dispute=item.record, prefix=item.key)
+            item.attach_form.fields["target"].choices = [("", "---------")] + [
+                (pk, f"{d.title} ({d.get_review_state_display().lower()})")
+                for pk, d in targets[item.record.country] if pk != item.record.pk
+            ]
     return items
 
 
@@ -155,8 +177,7 @@ def queue(request):
     if not request.user.has_perm("disputes.change_dispute"):
         raise PermissionDenied
     groups = review_queue.review_queue()
-    for group in groups:
-        _with_forms(group.items)
+    _with_forms([item for group in groups for item in group.items])
     context = {**admin.site.each_context(request), "title": "Review queue", "groups": groups,
                "counts": review_queue.waiting_counts()}
     return TemplateResponse(request, TEMPLATE, context)

@@ -236,3 +236,34 @@ def test_the_admin_home_links_to_the_queue_with_its_count(curator_client, waitin
     assert f'<a href="{QUEUE}"><strong>{counts["total"]} items waiting in the review queue</strong></a>' in html
     assert f'<a href="{QUEUE}">{counts["facts"]} candidate fact' in html
     assert "demand/?review_state__exact=candidate" not in html
+
+
+def test_the_page_reads_the_same_number_of_queries_however_long_the_queue(curator_client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import DemandFactory, EventFactory, EvidenceFactory, OutcomeFactory, PenaltyFactory
+
+    def grow(n):
+        for _ in range(n):
+            confirmed = DisputeFactory(country="IN")
+            EvidenceFactory(dispute=confirmed, article=ArticleFactory(text=INDIA_TWITTER), source_url="",
+                            review_state=ReviewState.CANDIDATE)
+            demand = DemandFactory(dispute=confirmed, review_state=ReviewState.CANDIDATE)
+            PenaltyFactory(demand=demand)
+            OutcomeFactory(dispute=confirmed, demand=demand, review_state=ReviewState.CANDIDATE)
+            EventFactory(dispute=confirmed, review_state=ReviewState.CANDIDATE)
+            candidate = DisputeFactory(country="IN", review_state=ReviewState.CANDIDATE)
+            PartyFactory(dispute=candidate)
+            EvidenceFactory(dispute=candidate, article=ArticleFactory(text=FOLLOW_UP), source_url="",
+                            review_state=ReviewState.CANDIDATE)
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert curator_client.get(QUEUE).status_code == 200
+        return len(captured)
+
+    grow(1)
+    few = queries()
+    grow(4)
+    assert queries() == few
