@@ -114,7 +114,7 @@ _SOURCES = Prefetch(
 _BODY_CLAIMS = Prefetch("article__claims", queryset=Claim.objects.filter(in_title=False), to_attr="body_claims")
 
 
-def _load(kind: str, queryset) -> list[QueueItem]:
+def items_from(kind: str, queryset) -> list[QueueItem]:
     """Queue items of one kind, with everything their rendering reads."""
     table = calibration.load()
     if kind == "report":
@@ -170,7 +170,7 @@ def waiting_counts() -> dict[str, int]:
 
 def load_items(kind: str, pks) -> list[QueueItem]:
     """Items by primary key whatever their state: a decided item renders as decided."""
-    return _load(kind, _base(kind).filter(pk__in=list(pks)))
+    return items_from(kind, _base(kind).filter(pk__in=list(pks)))
 
 
 def _by_confidence(item: QueueItem):
@@ -188,7 +188,7 @@ def build_groups(items: list[QueueItem]) -> list[QueueGroup]:
         groups.setdefault(dispute_id, QueueGroup(disputes[dispute_id])).items.append(item)
     candidates = [g.dispute.pk for g in groups.values() if g.dispute.review_state == ReviewState.CANDIDATE]
     if candidates:
-        for source in _load("report", Evidence.objects.reports().filter(dispute_id__in=candidates)
+        for source in items_from("report", Evidence.objects.reports().filter(dispute_id__in=candidates)
                             .exclude(review_state=ReviewState.REJECTED)):
             groups[source.record.dispute_id].sources.append(source)
         for group in groups.values():
@@ -203,5 +203,5 @@ def build_groups(items: list[QueueItem]) -> list[QueueGroup]:
 
 def review_queue() -> list[QueueGroup]:
     """Everything waiting, grouped by dispute, most confident first."""
-    items = [item for kind in MODELS for item in _load(kind, waiting(kind))]
+    items = [item for kind in MODELS for item in items_from(kind, waiting(kind))]
     return build_groups(items)

@@ -7,6 +7,8 @@ from collections import defaultdict
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.response import TemplateResponse
@@ -14,7 +16,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from . import review_queue, services
-from .models import Demand, Dispute, Event, Outcome, ReviewState
+from .models import Demand, Dispute, Event, Evidence, Outcome, ReviewState
 
 TEMPLATE = "admin/disputes/review_queue.html"
 FACTS = ("demand", "outcome", "event")
@@ -83,6 +85,7 @@ class AttachForm(forms.Form):
 # Writes: the one place that calls the services -------------------------------------------
 
 
+@transaction.atomic
 def _decide(*, item, decision: str, user, reason: str = "", target: Dispute | None = None) -> None:
     """Apply a curator's decision. A fact takes the candidate quotes that back it
     along (accepted, its public page cites them; rejected, they go too)."""
@@ -90,6 +93,11 @@ def _decide(*, item, decision: str, user, reason: str = "", target: Dispute | No
     if item.kind == "dispute":
         if decision == "accept":
             services.dispute_confirm(dispute=record, user=user, reason=reason or ACCEPTED)
+            quotes = Evidence.objects.candidates().filter(dispute=record).filter(
+                Q(demand__review_state=ReviewState.CONFIRMED) | Q(outcome__review_state=ReviewState.CONFIRMED)
+                | Q(event__review_state=ReviewState.CONFIRMED))
+            services.review_set_state(records=quotes, state=ReviewState.CONFIRMED, user=user,
+                                      reason="Confirmed with its fact")
         elif decision == "reject":
             services.dispute_reject(dispute=record, user=user, reason=reason)
         else:
@@ -159,7 +167,7 @@ def _group(request, item, fact_pks):
     items = review_queue.load_items("dispute", [item.record.pk])
     for kind, pks in fact_pks.items():
         items += review_queue.load_items(kind, pks)
-    items += review_queue._load("report", review_queue.waiting("report").filter(dispute_id=item.record.pk))
+    items += review_queue.items_from("report", review_queue.waiting("report").filter(dispute_id=item.record.pk))
     group = review_queue.build_groups(_with_forms(items))[0]
     return render(request, f"{TEMPLATE}#queue-group", {"group": group})
 

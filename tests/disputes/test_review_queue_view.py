@@ -267,3 +267,23 @@ def test_the_page_reads_the_same_number_of_queries_however_long_the_queue(curato
     few = queries()
     grow(4)
     assert queries() == few
+
+
+def test_accepting_a_proposed_dispute_confirms_its_facts_with_their_quotes(curator_client):
+    PlatformFactory(name="Twitter", slug="twitter", platform="twitter")
+    article = ArticleFactory(title="India orders Twitter to withhold accounts", text=INDIA_TWITTER,
+                             published=datetime.date(2021, 2, 10))
+    annotator.articles_annotate(article_ids=[article.pk])
+    dispute = Dispute.objects.candidates().get()
+    demands = list(dispute.demands.candidates())
+    assert demands and f'id="item-demand-{demands[0].pk}"'.encode() in curator_client.get(QUEUE).content
+
+    response = curator_client.post(_url("accept", "dispute", dispute.pk), **HTMX)
+    html = response.content.decode()
+    assert f'id="item-demand-{demands[0].pk}"' in html and "Confirmed by carol" in html
+    report = Evidence.objects.reports().get(dispute=dispute)
+    assert f'id="item-report-{report.pk}"' in html  # now a report on a confirmed dispute, waiting
+    assert not dispute.demands.candidates().exists()
+    quotes = Evidence.objects.filter(dispute=dispute, demand__isnull=False)
+    assert quotes and set(quotes.values_list("review_state", flat=True)) == {ReviewState.CONFIRMED}
+    assert report.review_state == ReviewState.CANDIDATE
