@@ -788,6 +788,10 @@ class EvidenceQuerySet(models.QuerySet):
     def candidates(self):
         return self.filter(review_state=ReviewState.CANDIDATE)
 
+    def reports(self):
+        """An ingested article attached to a dispute as a whole, not quoted for one fact."""
+        return self.filter(article__isnull=False, demand__isnull=True, outcome__isnull=True, event__isnull=True)
+
 
 class Evidence(LoadedReviewState, models.Model):
     """Ties a fact to its source: an ingested article with a quote, or a URL a

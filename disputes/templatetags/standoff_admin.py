@@ -1,14 +1,11 @@
 from django import template
 
-from disputes.models import Demand, Dispute, Outcome
+from disputes.review_queue import waiting_counts
 
 register = template.Library()
 
 
 @register.simple_tag
 def review_queue_counts() -> dict:
-    """What waits for curators: candidate disputes and candidate facts."""
-    return {
-        "disputes": Dispute.objects.candidates().count(),
-        "facts": Demand.objects.candidates().count() + Outcome.objects.candidates().count(),
-    }
+    """What waits for curators: candidate disputes, facts, and reports on confirmed disputes."""
+    return waiting_counts()
