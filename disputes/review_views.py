@@ -6,17 +6,17 @@ from collections import defaultdict
 
 from django import forms
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import HttpResponseClientRedirect
 
 from . import review_queue, services
-from .models import Demand, Dispute, Event, Evidence, Outcome, ReviewState
+from .models import Demand, Dispute, Event, Outcome, ReviewState
 
 TEMPLATE = "admin/disputes/review_queue.html"
 FACTS = ("demand", "outcome", "event")
@@ -87,25 +87,19 @@ class AttachForm(forms.Form):
 
 @transaction.atomic
 def _decide(*, item, decision: str, user, reason: str = "", target: Dispute | None = None) -> None:
-    """Apply a curator's decision. A fact takes the candidate quotes that back it
-    along (accepted, its public page cites them; rejected, they go too)."""
+    """Apply a curator's decision. The services decide a fact's candidate quotes with it,
+    and a candidate dispute's facts and reports with the dispute."""
     record = item.record
     if item.kind == "dispute":
         if decision == "accept":
             services.dispute_confirm(dispute=record, user=user, reason=reason or ACCEPTED)
-            quotes = Evidence.objects.candidates().filter(dispute=record).filter(
-                Q(demand__review_state=ReviewState.CONFIRMED) | Q(outcome__review_state=ReviewState.CONFIRMED)
-                | Q(event__review_state=ReviewState.CONFIRMED))
-            services.review_set_state(records=quotes, state=ReviewState.CONFIRMED, user=user,
-                                      reason="Confirmed with its fact")
         elif decision == "reject":
             services.dispute_reject(dispute=record, user=user, reason=reason)
         else:
             services.dispute_merge(source=record, target=target, user=user)
         return
     state = ReviewState.CONFIRMED if decision == "accept" else ReviewState.REJECTED
-    records = [record, *record.evidence.candidates()] if item.kind in FACTS else [record]
-    services.review_set_state(records=records, state=state, user=user, reason=reason or ACCEPTED)
+    services.review_set_state(records=[record], state=state, user=user, reason=reason or ACCEPTED)
 
 
 # Helpers -------------------------------------------------------------------------------
@@ -196,6 +190,10 @@ def accept(request, kind: str, pk: int):
     item = _item(request, kind, pk)
     if not item.waiting:
         return _respond(request, item)
+    if kind == "dispute" and services.dispute_drafts(item.record):
+        # Drafted text is published only as the curator wrote or approved it, after a preview.
+        url = reverse("admin:disputes_dispute_accept", args=[pk])
+        return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
     group_pks = _fact_pks(item.record) if kind == "dispute" else None
     reason = ACCEPTED
     if kind in FACTS and request.POST.get("edit"):
@@ -204,8 +202,15 @@ def accept(request, kind: str, pk: int):
             item.error = "Correct the fields below, then accept again."
             return _respond(request, item)
         item.record = item.form.save(commit=False)
+        # The curator saved the text the form showed: it is theirs now, no longer a draft.
+        if getattr(item.record, "drafted_fields", None):
+            item.record.drafted_fields = [f for f in item.record.drafted_fields if f not in item.form.fields]
         reason = EDITED
-    _decide(item=item, decision="accept", user=request.user, reason=reason)
+    try:
+        _decide(item=item, decision="accept", user=request.user, reason=reason)
+    except ValidationError as error:
+        item.error = " ".join(error.messages) + " Open Edit, read it, and save."
+        return _respond(request, item)
     return _respond(request, _reloaded(item), group_pks=group_pks)
 
 

@@ -19,7 +19,7 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
 @pytest.fixture
-def waiting():
+def waiting(curator):
     """A confirmed India–Twitter dispute with a new report and its facts waiting,
     and a candidate dispute proposed by another article."""
     PlatformFactory(name="Twitter", slug="twitter", platform="twitter")
@@ -27,7 +27,8 @@ def waiting():
                            published=datetime.date(2021, 2, 10))
     annotator.articles_annotate(article_ids=[first.pk])
     confirmed = Dispute.objects.get()
-    services.dispute_confirm(dispute=confirmed)
+    services.dispute_accept(dispute=confirmed, user=curator, title=confirmed.title, summary=confirmed.summary,
+                            drafts_approved=True)
     Evidence.objects.filter(dispute=confirmed).update(review_state=ReviewState.CONFIRMED)
     follow = ArticleFactory(title="Twitter only partly complied, <i>India</i> says", text=FOLLOW_UP,
                             published=datetime.date(2021, 2, 12))
@@ -269,21 +270,36 @@ def test_the_page_reads_the_same_number_of_queries_however_long_the_queue(curato
     assert queries() == few
 
 
-def test_accepting_a_proposed_dispute_confirms_its_facts_with_their_quotes(curator_client):
+def test_accepting_a_drafted_dispute_opens_its_accept_page(curator_client):
     PlatformFactory(name="Twitter", slug="twitter", platform="twitter")
     article = ArticleFactory(title="India orders Twitter to withhold accounts", text=INDIA_TWITTER,
                              published=datetime.date(2021, 2, 10))
     annotator.articles_annotate(article_ids=[article.pk])
     dispute = Dispute.objects.candidates().get()
+    assert dispute.drafted_fields
+
+    response = curator_client.post(_url("accept", "dispute", dispute.pk), **HTMX)
+    assert response["HX-Redirect"] == reverse("admin:disputes_dispute_accept", args=[dispute.pk])
+    assert Dispute.objects.candidates().filter(pk=dispute.pk).exists()
+
+
+def test_accepting_a_proposed_dispute_confirms_its_facts_quotes_and_reports(curator_client):
+    PlatformFactory(name="Twitter", slug="twitter", platform="twitter")
+    article = ArticleFactory(title="India orders Twitter to withhold accounts", text=INDIA_TWITTER,
+                             published=datetime.date(2021, 2, 10))
+    annotator.articles_annotate(article_ids=[article.pk])
+    dispute = Dispute.objects.candidates().get()
+    # The curator has rewritten the drafts (on the accept page, or in the change form).
+    Dispute.objects.filter(pk=dispute.pk).update(drafted_fields=[])
+    Outcome.objects.filter(dispute=dispute).update(drafted_fields=[])
     demands = list(dispute.demands.candidates())
     assert demands and f'id="item-demand-{demands[0].pk}"'.encode() in curator_client.get(QUEUE).content
 
     response = curator_client.post(_url("accept", "dispute", dispute.pk), **HTMX)
     html = response.content.decode()
     assert f'id="item-demand-{demands[0].pk}"' in html and "Confirmed by carol" in html
-    report = Evidence.objects.reports().get(dispute=dispute)
-    assert f'id="item-report-{report.pk}"' in html  # now a report on a confirmed dispute, waiting
     assert not dispute.demands.candidates().exists()
     quotes = Evidence.objects.filter(dispute=dispute, demand__isnull=False)
     assert quotes and set(quotes.values_list("review_state", flat=True)) == {ReviewState.CONFIRMED}
-    assert report.review_state == ReviewState.CANDIDATE
+    # The article that proposed it was read with it: its report is accepted too.
+    assert Evidence.objects.reports().get(dispute=dispute).review_state == ReviewState.CONFIRMED
