@@ -524,22 +524,21 @@ def review_articles(dispute):
     """The articles behind a dispute, each with its text marked: entities and evidence."""
     article_ids = Evidence.objects.filter(dispute=dispute, article__isnull=False).values_list("article_id", flat=True)
     articles = Article.objects.filter(pk__in=article_ids).select_related("annotation").prefetch_related(
-        "mentions", "claims"
+        "mentions"
     )
-    quoted = set(
-        Evidence.objects.filter(dispute=dispute, quote_start__isnull=False).values_list("quote_start", "article_id")
-    )
+    quoted = {}
+    for article_id, start, end in Evidence.objects.filter(dispute=dispute, quote_start__isnull=False).values_list(
+        "article_id", "quote_start", "quote_end"
+    ):
+        quoted.setdefault(article_id, set()).add((start, end))
     for article in articles:
         spans = [
             (m.start_char, m.end_char, f"entity entity-{m.label.lower()}")
             for m in article.mentions.all()
             if not m.in_title
         ]
-        spans += [
-            (c.sentence_start, c.sentence_end, "evidence")
-            for c in article.claims.all()
-            if not c.in_title and (c.sentence_start, article.pk) in quoted
-        ]
+        # The quotes themselves, whoever chose them (annotator or curator).
+        spans += [(start, end, "evidence") for start, end in quoted.get(article.pk, ())]
         article.marked_text = highlight(article.text, spans)
     return articles
 
