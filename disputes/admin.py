@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.utils.html import format_html, format_html_join
+from django.utils.text import capfirst
 from simple_history.admin import SimpleHistoryAdmin
 
 from ingestion.models import Article
@@ -139,6 +140,66 @@ class ReviewActionsMixin:
         self.message_user(request, f"Rejected {n}.")
 
 
+# Evidence helpers ----------------------------------------------------------------
+
+
+class QuotePickerMixin:
+    """Shows the evidence's article text; selecting a passage in it fills the quote
+    and its offsets (static/js/quote_picker.js). The server checks them on save."""
+
+    class Media:
+        js = ["js/quote_picker.js"]
+        css = {"all": ["css/review.css"]}
+
+    @admin.display(description="article text")
+    def article_text(self, obj):
+        if obj is None or obj.article_id is None:
+            return "Choose an article and save: its text then shows here, to select the quote in."
+        text = obj.article.text
+        spans = [(obj.quote_start, obj.quote_end, "evidence")] if obj.quote_start is not None else []
+        return format_html(
+            '<details class="quote-picker"><summary>Select the quote in the article text '
+            "({} characters)</summary>"
+            '<div class="quote-picker-text" data-quote-picker>{}</div></details>',
+            len(text),
+            highlight(text, spans),
+        )
+
+
+def _row_label(instance) -> str:
+    """Which row a curator has to fix, in words: the article and the fact for evidence."""
+    if isinstance(instance, Evidence):
+        source = (
+            f"“{instance.article.title or 'untitled'}” ({instance.article.outlet or 'unknown outlet'})"
+            if instance.article_id else instance.source_url or instance.outlet or "no source"
+        )
+        fact = instance.demand or instance.outcome or instance.event
+        return f"{source}, for {fact._meta.verbose_name} “{fact}”" if fact else source
+    return str(instance) if instance.pk else "new row"
+
+
+class RowErrorsMixin:
+    """Inline errors are listed at the top of the page, each naming its row: on a
+    long change page the row itself may be far below."""
+
+    def render_change_form(self, request, context, *args, **kwargs):
+        for inline in context.get("inline_admin_formsets", []):
+            formset, name = inline.formset, inline.opts.verbose_name
+            for error in formset.non_form_errors():
+                self.message_user(request, f"{capfirst(name)}: {error}", messages.ERROR)
+            for number, form in enumerate(formset.forms, start=1):
+                if not form.errors:
+                    continue
+                problems = "; ".join(
+                    (f"{form.fields[field].label}: " if field in form.fields else "") + " ".join(errors)
+                    for field, errors in form.errors.items()
+                )
+                self.message_user(
+                    request, f"{capfirst(name)} {number} — {_row_label(form.instance)}: {problems}", messages.ERROR
+                )
+        return super().render_change_form(request, context, *args, **kwargs)
+
+
 # Actors --------------------------------------------------------------------------
 
 
@@ -230,12 +291,26 @@ class EventInline(admin.TabularInline):
     show_change_link = True
 
 
-class EvidenceInline(admin.StackedInline):
+class EvidenceInline(QuotePickerMixin, admin.StackedInline):
+    """The dispute's own reporting (articles and sources about it as a whole), folded.
+    A fact's evidence is edited on the fact's page, and all of it is one click away in
+    the evidence list (see `evidence_list`): hundreds of rows would bury the page."""
+
     model = Evidence
     extra = 0
-    fields = [("demand", "outcome", "event"), ("source_url", "outlet", "published"), "article", "quote", "note"]
-    raw_id_fields = ["article", "demand", "outcome", "event"]
+    verbose_name = "report"
+    verbose_name_plural = "reporting"
+    classes = ["collapse"]
+    fields = [("source_url", "outlet", "published"), "article", "quote", ("quote_start", "quote_end"),
+              "article_text", "note"]
+    readonly_fields = ["article_text"]
+    raw_id_fields = ["article"]
     show_change_link = True
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(
+            demand__isnull=True, outcome__isnull=True, event__isnull=True
+        ).select_related("article")
 
 
 def _in_review_queue(request) -> bool:
@@ -243,7 +318,7 @@ def _in_review_queue(request) -> bool:
 
 
 @admin.register(Dispute)
-class DisputeAdmin(MergeMixin, SimpleHistoryAdmin):
+class DisputeAdmin(RowErrorsMixin, MergeMixin, SimpleHistoryAdmin):
     """Disputes; filtered to candidates it is the review queue
     (/admin/disputes/dispute/?review_state__exact=candidate), newest and most confident first."""
 
@@ -266,10 +341,10 @@ class DisputeAdmin(MergeMixin, SimpleHistoryAdmin):
     filter_horizontal = ["topics"]
     inlines = [DisputePartyInline, DemandInline, OutcomeInline, EventInline, EvidenceInline]
     actions = ["accept_selected", "reject_with_reason", "attach_to_dispute", "merge_selected"]
-    readonly_fields = ["reporting"]
+    readonly_fields = ["reporting", "evidence_list"]
     change_form_template = "admin/disputes/dispute_change_form.html"
     fieldsets = [
-        (None, {"fields": ["title", "slug", "country", "status", "summary", "topics"]}),
+        (None, {"fields": ["title", "slug", "country", "status", "summary", "topics", "evidence_list"]}),
         ("Dates", {"fields": [("start_date", "start_precision"), ("end_date", "end_precision")]}),
         ("Review", {"fields": ["review_state", "review_note"]}),
         ("Reporting", {"fields": ["reporting"], "classes": ["collapse"]}),
@@ -328,6 +403,14 @@ class DisputeAdmin(MergeMixin, SimpleHistoryAdmin):
     @admin.display(description="candidate facts", ordering="n_candidate_facts")
     def candidate_facts(self, obj):
         return obj.n_candidate_facts
+
+    @admin.display(description="evidence")
+    def evidence_list(self, obj):
+        if obj is None or obj.pk is None:
+            return "—"
+        url = reverse("admin:disputes_evidence_changelist") + f"?dispute__id__exact={obj.pk}"
+        return format_html('<a href="{}">All {} evidence rows of this dispute</a> (reporting and each fact’s)',
+                           url, obj.evidence.count())
 
     @admin.display(description="articles with entities and evidence marked")
     def reporting(self, obj):
@@ -390,16 +473,21 @@ class PenaltyInline(admin.TabularInline):
     extra = 1
 
 
-class FactEvidenceInline(admin.StackedInline):
+class FactEvidenceInline(QuotePickerMixin, admin.StackedInline):
     """Evidence for one fact; its dispute is filled in from the fact on save."""
 
     model = Evidence
     extra = 0
-    fields = [("source_url", "outlet", "published"), "article", "quote", ("quote_start", "quote_end"), "note"]
+    fields = [("source_url", "outlet", "published"), "article", "quote", ("quote_start", "quote_end"),
+              "article_text", "note"]
+    readonly_fields = ["article_text"]
     raw_id_fields = ["article"]
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("article")
 
-class FactAdmin(ReviewActionsMixin, SimpleHistoryAdmin):
+
+class FactAdmin(RowErrorsMixin, ReviewActionsMixin, SimpleHistoryAdmin):
     list_select_related = ["dispute"]
     date_hierarchy = "date"
     actions = ["confirm_selected", "reject_selected"]
@@ -459,7 +547,7 @@ class PenaltyAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Evidence)
-class EvidenceAdmin(SimpleHistoryAdmin):
+class EvidenceAdmin(QuotePickerMixin, SimpleHistoryAdmin):
     list_display = ["__str__", "dispute", "outlet", "published"]
     list_filter = [DisputeCountryFilter, "outlet"]
     search_fields = ["quote", "note", "outlet", "source_url", "dispute__title"]
@@ -467,7 +555,11 @@ class EvidenceAdmin(SimpleHistoryAdmin):
     raw_id_fields = ["demand", "outcome", "event", "article"]
     list_select_related = ["dispute", "demand", "outcome", "event", "article"]
     date_hierarchy = "published"
-    readonly_fields = ["created_by", "created_at"]
+    fields = [
+        "dispute", ("demand", "outcome", "event"), ("source_url", "outlet", "published"), "article",
+        "quote", ("quote_start", "quote_end"), "article_text", "note", ("created_by", "created_at"),
+    ]
+    readonly_fields = ["article_text", "created_by", "created_at"]
 
     def save_model(self, request, obj, form, change):
         if obj.created_by_id is None:

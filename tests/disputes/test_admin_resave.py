@@ -7,9 +7,6 @@ sends CRLF line endings) and posted back: the admin must redirect and leave the
 records as they were.
 """
 
-from urllib.parse import urlencode
-
-import lxml.html
 import pytest
 from django.core.management import call_command
 from django.db import transaction
@@ -26,6 +23,7 @@ from disputes.models import (
     Outcome,
     Penalty,
 )
+from tests.admin_forms import browser_form_data, page_errors, post_form
 
 # Rows a change page can write, compared before and after the posts.
 WATCHED = [Dispute, DisputeParty, Demand, Penalty, Outcome, Event, Evidence, Actor, ActorAlias]
@@ -45,36 +43,6 @@ def ingested(django_db_setup, django_db_blocker, shared_dir):
                      verbosity=0)
         yield
         transaction.set_rollback(True)
-
-
-def browser_form_data(html: str, form_id: str) -> list[tuple[str, str]]:
-    """What a browser submits for the form: successful controls in document order."""
-    form = lxml.html.document_fromstring(html).get_element_by_id(form_id)
-    data = []
-    for element in form.iter("input", "select", "textarea"):
-        name = element.get("name")
-        if not name or element.get("disabled") is not None:
-            continue
-        if element.tag == "input":
-            kind = (element.get("type") or "text").lower()
-            if kind in ("submit", "button", "image", "reset", "file"):
-                continue
-            if kind in ("checkbox", "radio"):
-                if element.get("checked") is not None:
-                    data.append((name, element.get("value", "on")))
-                continue
-            data.append((name, element.get("value", "")))
-        elif element.tag == "select":
-            options = element.findall(".//option")
-            chosen = [o for o in options if o.get("selected") is not None]
-            if not chosen and options and element.get("multiple") is None:
-                chosen = options[:1]  # a single select always sends something
-            data.extend((name, o.get("value", o.text_content())) for o in chosen)
-        else:
-            text = element.text or ""
-            text = text[1:] if text.startswith("\n") else text  # the HTML parser drops it
-            data.append((name, text.replace("\r\n", "\n").replace("\n", "\r\n")))
-    return data
 
 
 def snapshot() -> dict:
@@ -98,13 +66,6 @@ def changes(before: dict, after: dict) -> list[str]:
     return out
 
 
-def page_errors(html: str) -> str:
-    doc = lxml.html.document_fromstring(html)
-    found = doc.xpath('//*[contains(@class, "errornote") or contains(@class, "errorlist")]'
-                      ' | //ul[contains(@class, "messagelist")]/li')
-    return " | ".join(" ".join(e.text_content().split()) for e in found)
-
-
 @pytest.mark.django_db
 @pytest.mark.parametrize("model", [Dispute, Demand, Outcome, Event, Actor], ids=lambda m: m.__name__)
 def test_every_change_page_saves_unchanged(ingested, curator_client, model):
@@ -117,10 +78,7 @@ def test_every_change_page_saves_unchanged(ingested, curator_client, model):
         page = curator_client.get(url)
         assert page.status_code == 200, url
         data = browser_form_data(page.content.decode(), f"{model._meta.model_name}_form")
-        response = curator_client.generic(
-            "POST", url, urlencode([*data, ("_save", "Save")]),
-            content_type="application/x-www-form-urlencoded",
-        )
+        response = post_form(curator_client, url, data)
         if response.status_code != 302:
             failures.append(f"{url}: {response.status_code} {page_errors(response.content.decode())}")
     assert failures == []
