@@ -209,7 +209,7 @@ class ActorAliasInline(admin.TabularInline):
 
 
 @admin.register(Actor)
-class ActorAdmin(MergeMixin, SimpleHistoryAdmin):
+class ActorAdmin(RowErrorsMixin, MergeMixin, SimpleHistoryAdmin):
     merge_service = services.actor_merge
     list_display = ["name", "kind", "country", "platform", "parent", "dispute_count"]
     list_filter = ["kind", CountryFilter, "platform"]

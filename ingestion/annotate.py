@@ -252,7 +252,7 @@ _LEADING_CHROME_RE = re.compile(
     re.I,
 )
 _CHROME_SENTENCE_RE = re.compile(
-    r"^(?:(?:also\s+)?read(?:\s+more)?\s*[:|-]|related\s*[:|-]|watch\s*:|advertisement\b|skip to (?:main )?content"
+    r"^(?:(?:also\s+)?read(?:\s+more)?\s*(?:[:|]|-\s)|related\s*(?:[:|]|-\s)|watch\s*:|advertisement\b|skip to (?:main )?content"
     r"|click here\b|sign up\b|subscribe\b|follow us\b|top of page$|refer-a-friend$|video extras$"
     r"|(?:share|tweet|email|print|copy link|comments?)(?:\s+(?:this|on|via)(?:\s+\w+)?)?[\s|·•,.:]*$"
     r"|this article is more than \S+ (?:years?|months?) old"

@@ -27,6 +27,7 @@ def _quote(text: str) -> str | None:
         ("  The court ordered the app blocked.\n", "The court ordered the app blocked."),
         ("Shares in the company fell after the order.", "Shares in the company fell after the order."),
         ("Facebook, Twitter and YouTube were blocked.", "Facebook, Twitter and YouTube were blocked."),
+        ("Read-only access was imposed on the app.", "Read-only access was imposed on the app."),
     ],
 )
 def test_it_trims_a_sentence_to_what_the_article_says(sentence, quote):
