@@ -40,13 +40,16 @@ def trim_quotes(apps, schema_editor):
             changed.append(evidence)
     Evidence.objects.bulk_update(changed, ["quote", "quote_start", "quote_end"], batch_size=_BATCH)
 
-    # Facts the annotator drafted from a quote carry its whitespace too.
+    # Facts the annotator drafted from a quote carry its whitespace and date line too.
     for model, field in (("Outcome", "details"), ("Penalty", "description")):
         Model = apps.get_model("disputes", model)
-        rows = [row for row in Model.objects.exclude(**{field: ""}).only("pk", field)
-                if getattr(row, field) != getattr(row, field).strip()]
-        for row in rows:
-            setattr(row, field, getattr(row, field).strip())
+        rows = []
+        for row in Model.objects.exclude(**{field: ""}).only("pk", field).iterator(chunk_size=_BATCH):
+            value = getattr(row, field)
+            start, end = _trimmed(value, 0, len(value))
+            if value[start:end] != value:
+                setattr(row, field, value[start:end])
+                rows.append(row)
         Model.objects.bulk_update(rows, [field], batch_size=_BATCH)
 
 
