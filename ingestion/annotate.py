@@ -274,6 +274,7 @@ def quote_bounds(text: str, start: int, end: int) -> tuple[int, int] | None:
         return None
     return start + lead, start + lead + len(quote)
 
+
 # Non-English cheap path: enforcement and government words in the languages of the feed.
 FOREIGN_ACT_RE = re.compile(
     r"(?:bloque\w*|bloquei\w*|bloqu\w+|suspend\w*|suspens\w+|prohib\w+|interdi\w+|multa\w*|sanci\w+|orden\w*|"
