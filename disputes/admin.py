@@ -17,6 +17,7 @@ from django.urls import path, reverse
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.utils.html import format_html, format_html_join
+from django.utils.text import capfirst
 from simple_history.admin import SimpleHistoryAdmin
 
 from ingestion.models import Article
@@ -165,6 +166,66 @@ class HttpURLWidget(AdminURLFieldWidget):
 HTTP_URL_FIELDS = {models.URLField: {"widget": HttpURLWidget}}
 
 
+# Evidence helpers ----------------------------------------------------------------
+
+
+class QuotePickerMixin:
+    """Shows the evidence's article text; selecting a passage in it fills the quote
+    and its offsets (static/js/quote_picker.js). The server checks them on save."""
+
+    class Media:
+        js = ["js/quote_picker.js"]
+        css = {"all": ["css/review.css"]}
+
+    @admin.display(description="article text")
+    def article_text(self, obj):
+        if obj is None or obj.article_id is None:
+            return "Choose an article and save: its text then shows here, to select the quote in."
+        text = obj.article.text
+        spans = [(obj.quote_start, obj.quote_end, "evidence")] if obj.quote_start is not None else []
+        return format_html(
+            '<details class="quote-picker"><summary>Select the quote in the article text '
+            "({} characters)</summary>"
+            '<div class="quote-picker-text" data-quote-picker>{}</div></details>',
+            len(text),
+            highlight(text, spans),
+        )
+
+
+def _row_label(instance) -> str:
+    """Which row a curator has to fix, in words: the article and the fact for evidence."""
+    if isinstance(instance, Evidence):
+        source = (
+            f"“{instance.article.title or 'untitled'}” ({instance.article.outlet or 'unknown outlet'})"
+            if instance.article_id else instance.source_url or instance.outlet or "no source"
+        )
+        fact = instance.demand or instance.outcome or instance.event
+        return f"{source}, for {fact._meta.verbose_name} “{fact}”" if fact else source
+    return str(instance) if instance.pk else "new row"
+
+
+class RowErrorsMixin:
+    """Inline errors are listed at the top of the page, each naming its row: on a
+    long change page the row itself may be far below."""
+
+    def render_change_form(self, request, context, *args, **kwargs):
+        for inline in context.get("inline_admin_formsets", []):
+            formset, name = inline.formset, inline.opts.verbose_name
+            for error in formset.non_form_errors():
+                self.message_user(request, f"{capfirst(name)}: {error}", messages.ERROR)
+            for number, form in enumerate(formset.forms, start=1):
+                if not form.errors:
+                    continue
+                problems = "; ".join(
+                    (f"{form.fields[field].label}: " if field in form.fields else "") + " ".join(errors)
+                    for field, errors in form.errors.items()
+                )
+                self.message_user(
+                    request, f"{capfirst(name)} {number} — {_row_label(form.instance)}: {problems}", messages.ERROR
+                )
+        return super().render_change_form(request, context, *args, **kwargs)
+
+
 # Actors --------------------------------------------------------------------------
 
 
@@ -174,7 +235,7 @@ class ActorAliasInline(admin.TabularInline):
 
 
 @admin.register(Actor)
-class ActorAdmin(MergeMixin, SimpleHistoryAdmin):
+class ActorAdmin(RowErrorsMixin, MergeMixin, SimpleHistoryAdmin):
     merge_service = services.actor_merge
     formfield_overrides = HTTP_URL_FIELDS
     list_display = ["name", "kind", "country", "platform", "parent", "dispute_count"]
@@ -304,13 +365,20 @@ def _entered_by_curator(evidence, user) -> None:
     evidence._history_user = user
 
 
-class EvidenceInline(admin.StackedInline):
+class EvidenceInline(QuotePickerMixin, admin.StackedInline):
+    """The dispute's own reporting (articles and sources about it as a whole), folded.
+    A fact's evidence is edited on the fact's page, and all of it is one click away in
+    the evidence list (see `evidence_list`): hundreds of rows would bury the page."""
+
     model = Evidence
     extra = 0
-    fields = [
-        "review_state", ("demand", "outcome", "event"), ("source_url", "outlet", "published"), "article", "quote", "note",
-    ]
-    raw_id_fields = ["article", "demand", "outcome", "event"]
+    verbose_name = "report"
+    verbose_name_plural = "reporting"
+    classes = ["collapse"]
+    fields = ["review_state", ("source_url", "outlet", "published"), "article", "quote",
+              ("quote_start", "quote_end"), "article_text", "note"]
+    readonly_fields = ["article_text"]
+    raw_id_fields = ["article"]
     formfield_overrides = HTTP_URL_FIELDS
     show_change_link = True
 
@@ -320,13 +388,18 @@ class EvidenceInline(admin.StackedInline):
             field.initial = ReviewState.CONFIRMED  # a row a curator adds is theirs, reviewed
         return field
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(
+            demand__isnull=True, outcome__isnull=True, event__isnull=True
+        ).select_related("article")
+
 
 def _in_review_queue(request) -> bool:
     return request.GET.get("review_state__exact") == ReviewState.CANDIDATE
 
 
 @admin.register(Dispute)
-class DisputeAdmin(MergeMixin, SimpleHistoryAdmin):
+class DisputeAdmin(RowErrorsMixin, MergeMixin, SimpleHistoryAdmin):
     """Disputes; filtered to candidates it is the review queue
     (/admin/disputes/dispute/?review_state__exact=candidate), newest and most confident first."""
 
@@ -349,10 +422,11 @@ class DisputeAdmin(MergeMixin, SimpleHistoryAdmin):
     filter_horizontal = ["topics"]
     inlines = [DisputePartyInline, DemandInline, OutcomeInline, EventInline, EvidenceInline]
     actions = ["accept_selected", "reject_with_reason", "attach_to_dispute", "merge_selected"]
-    readonly_fields = ["reporting"]
+    readonly_fields = ["reporting", "evidence_list"]
     change_form_template = "admin/disputes/dispute_change_form.html"
     fieldsets = [
-        (None, {"fields": ["title", "slug", "country", ("status", "status_overridden"), "summary", "topics"]}),
+        (None, {"fields": ["title", "slug", "country", ("status", "status_overridden"), "summary", "topics",
+                           "evidence_list"]}),
         ("Dates", {"fields": [("start_date", "start_precision"), ("end_date", "end_precision")]}),
         ("Review", {"fields": ["review_state", "review_note"]}),
         ("Reporting", {"fields": ["reporting"], "classes": ["collapse"]}),
@@ -411,6 +485,14 @@ class DisputeAdmin(MergeMixin, SimpleHistoryAdmin):
     @admin.display(description="candidate facts", ordering="n_candidate_facts")
     def candidate_facts(self, obj):
         return obj.n_candidate_facts
+
+    @admin.display(description="evidence")
+    def evidence_list(self, obj):
+        if obj is None or obj.pk is None:
+            return "—"
+        url = reverse("admin:disputes_evidence_changelist") + f"?dispute__id__exact={obj.pk}"
+        return format_html('<a href="{}">All {} evidence rows of this dispute</a> (reporting and each fact’s)',
+                           url, obj.evidence.count())
 
     @admin.display(description="articles with entities and evidence marked")
     def reporting(self, obj):
@@ -574,17 +656,22 @@ class PenaltyInline(admin.TabularInline):
     extra = 1
 
 
-class FactEvidenceInline(admin.StackedInline):
+class FactEvidenceInline(QuotePickerMixin, admin.StackedInline):
     """Evidence for one fact; its dispute is filled in from the fact on save."""
 
     model = Evidence
     extra = 0
-    fields = [("source_url", "outlet", "published"), "article", "quote", ("quote_start", "quote_end"), "note"]
+    fields = [("source_url", "outlet", "published"), "article", "quote", ("quote_start", "quote_end"),
+              "article_text", "note"]
+    readonly_fields = ["article_text"]
     raw_id_fields = ["article"]
     formfield_overrides = HTTP_URL_FIELDS
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("article")
 
-class FactAdmin(ReviewActionsMixin, SimpleHistoryAdmin):
+
+class FactAdmin(RowErrorsMixin, ReviewActionsMixin, SimpleHistoryAdmin):
     list_select_related = ["dispute"]
     date_hierarchy = "date"
     actions = ["confirm_selected", "reject_selected"]
@@ -651,7 +738,7 @@ class PenaltyAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Evidence)
-class EvidenceAdmin(ReviewActionsMixin, SimpleHistoryAdmin):
+class EvidenceAdmin(QuotePickerMixin, ReviewActionsMixin, SimpleHistoryAdmin):
     list_display = ["__str__", "dispute", "outlet", "published", "review_state"]
     list_filter = ["review_state", DisputeCountryFilter, "outlet"]
     actions = ["confirm_selected", "reject_selected"]
@@ -660,12 +747,16 @@ class EvidenceAdmin(ReviewActionsMixin, SimpleHistoryAdmin):
     raw_id_fields = ["demand", "outcome", "event", "article"]
     list_select_related = ["dispute", "demand", "outcome", "event", "article"]
     date_hierarchy = "published"
-    readonly_fields = ["created_by", "created_at"]
+    fields = [
+        "dispute", "review_state", ("demand", "outcome", "event"), ("source_url", "outlet", "published"), "article",
+        "quote", ("quote_start", "quote_end"), "article_text", "note", ("created_by", "created_at"),
+    ]
+    readonly_fields = ["article_text", "created_by", "created_at"]
     formfield_overrides = HTTP_URL_FIELDS
 
-    def get_exclude(self, request, obj=None):
+    def get_fields(self, request, obj=None):
         # What a curator enters is confirmed as it is made: no state to choose on adding.
-        return [*(super().get_exclude(request, obj) or ()), *(() if obj else ("review_state",))]
+        return [f for f in super().get_fields(request, obj) if obj is not None or f != "review_state"]
 
     def save_model(self, request, obj, form, change):
         _entered_by_curator(obj, request.user)
@@ -747,22 +838,21 @@ def review_articles(dispute):
     """The articles behind a dispute, each with its text marked: entities and evidence."""
     article_ids = Evidence.objects.filter(dispute=dispute, article__isnull=False).values_list("article_id", flat=True)
     articles = Article.objects.filter(pk__in=article_ids).select_related("annotation").prefetch_related(
-        "mentions", "claims"
+        "mentions"
     )
-    quoted = set(
-        Evidence.objects.filter(dispute=dispute, quote_start__isnull=False).values_list("quote_start", "article_id")
-    )
+    quoted = {}
+    for article_id, start, end in Evidence.objects.filter(dispute=dispute, quote_start__isnull=False).values_list(
+        "article_id", "quote_start", "quote_end"
+    ):
+        quoted.setdefault(article_id, set()).add((start, end))
     for article in articles:
         spans = [
             (m.start_char, m.end_char, f"entity entity-{m.label.lower()}")
             for m in article.mentions.all()
             if not m.in_title
         ]
-        spans += [
-            (c.sentence_start, c.sentence_end, "evidence")
-            for c in article.claims.all()
-            if not c.in_title and (c.sentence_start, article.pk) in quoted
-        ]
+        # The quotes themselves, whoever chose them (annotator or curator).
+        spans += [(start, end, "evidence") for start, end in quoted.get(article.pk, ())]
         article.marked_text = highlight(article.text, spans)
     return articles
 

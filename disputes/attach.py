@@ -28,6 +28,7 @@ from .models import (
     Platform,
     Precision,
     ReviewState,
+    quote_span,
 )
 
 # Reports of one dispute lie within this many days of another report or of the
@@ -169,10 +170,11 @@ def _propose_dispute(article, country, platform, when, fields) -> Dispute:
 
 
 def _quote_fields(article, claim) -> dict:
-    """The evidence quote, with offsets only when they really slice the text to it."""
-    fields = {"quote": claim.quote, "article": article, "outlet": article.outlet, "published": article.published}
+    """The evidence quote, trimmed, with offsets only when they really slice the text to it."""
+    fields = {"quote": claim.quote.strip(), "article": article, "outlet": article.outlet, "published": article.published}
     if not claim.in_title and article.text[claim.sentence_start : claim.sentence_end] == claim.quote:
-        fields |= {"quote_start": claim.sentence_start, "quote_end": claim.sentence_end}
+        start, end = quote_span(article.text, claim.sentence_start, claim.sentence_end)
+        fields |= {"quote": article.text[start:end], "quote_start": start, "quote_end": end}
     return fields
 
 
@@ -251,7 +253,7 @@ def _propose_facts(article, dispute: Dispute, fields: dict, when) -> None:
         amount = _decimal((claim.extra or {}).get("amount"))
         currency = ((claim.extra or {}).get("currency") or "")[:3] if amount is not None else ""
         Penalty.objects.create(
-            demand=demand, kind=kind, description=claim.quote[:500],
+            demand=demand, kind=kind, description=claim.quote.strip()[:500],
             amount=amount if currency else None, currency=currency,
         )
 

@@ -768,6 +768,22 @@ class Event(LoadedReviewState, DraftedTextMixin, FuzzyDateMixin):
         return self.title
 
 
+def quote_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """The span ``text[start:end]`` without the whitespace around it.
+
+    Quotes are stored trimmed: forms strip what a curator submits, so a quote that
+    began with a space or ended with a line break could never be saved back unchanged.
+    """
+    piece = text[start:end]
+    lead = len(piece) - len(piece.lstrip())
+    return start + lead, start + lead + len(piece.strip())
+
+
+def _squashed(text: str) -> str:
+    return " ".join(text.split())
+
+
+
 # How the unreviewed archive of ingested articles is labelled for signed-in researchers.
 UNREVIEWED_LABEL = "unreviewed, machine-annotated"
 
@@ -889,8 +905,18 @@ class Evidence(LoadedReviewState, models.Model):
         elif self.quote_start is not None and self.quote_end < self.quote_start:
             errors["quote_end"] = "The quote cannot end before it starts."
         elif self.article_id and self.quote_start is not None:
-            if self.article.text[self.quote_start : self.quote_end] != self.quote:
+            text = self.article.text
+            # Browsers and forms change line endings and surrounding whitespace: compare
+            # the words, then store the exact (trimmed) slice of the article.
+            if self.quote_end > len(text):
+                errors["quote_end"] = f"The article text has only {len(text)} characters."
+            elif _squashed(text[self.quote_start : self.quote_end]) != _squashed(self.quote):
                 errors["quote"] = "The quote does not match the article text at these offsets."
+            else:
+                self.quote_start, self.quote_end = quote_span(text, self.quote_start, self.quote_end)
+                self.quote = text[self.quote_start : self.quote_end]
+        else:
+            self.quote = self.quote.strip()
         if errors:
             raise ValidationError(errors)
 

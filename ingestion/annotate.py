@@ -241,6 +241,40 @@ MONTHDAY_RE = re.compile(
 )
 DATELINE_RE = re.compile(r"^\s*date\s+(\d{4}-\d{2}-\d{2})")
 
+# Page chrome that scraped texts keep (see the corpus README): the index's " date
+# YYYY-MM-DD" line and share buttons before a sentence, and whole lines that are
+# navigation, teasers or buttons. A quote is a sentence of the article, never these.
+_BUTTONS = r"facebook|twitter|x|whatsapp|linkedin|reddit|telegram|pinterest|email|e-mail|print|copy link|share"
+_LEADING_CHROME_RE = re.compile(
+    r"(?:date\s+\d{4}-\d{2}-\d{2}\b\s*"
+    r"|(?:share|post|send)\s+(?:on|via|to)\s+(?:facebook|twitter|x|whatsapp|linkedin|reddit|telegram|email)\b[\s|·•,]*"
+    r"|(?:tweet|share|email|print|copy link)\s*[|·•]\s*)+",
+    re.I,
+)
+_CHROME_SENTENCE_RE = re.compile(
+    r"^(?:(?:also\s+)?read(?:\s+more)?\s*(?:[:|]|-\s)|related\s*(?:[:|]|-\s)|watch\s*:|advertisement\b|skip to (?:main )?content"
+    r"|click here\b|sign up\b|subscribe\b|follow us\b|top of page$|refer-a-friend$|video extras$"
+    r"|(?:share|tweet|email|print|copy link|comments?)(?:\s+(?:this|on|via)(?:\s+\w+)?)?[\s|·•,.:]*$"
+    r"|this article is more than \S+ (?:years?|months?) old"
+    rf"|(?:{_BUTTONS})(?:\s*[|·•,/]\s*(?:{_BUTTONS}))+\s*$)",
+    re.I,
+)
+
+
+def quote_bounds(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """The quotable part of the sentence ``text[start:end]``: trimmed, without the
+    chrome before it; None when the whole sentence is chrome."""
+    piece = text[start:end]
+    lead = len(piece) - len(piece.lstrip())
+    chrome = _LEADING_CHROME_RE.match(piece, lead)
+    if chrome:
+        lead = chrome.end()
+    quote = piece[lead:].rstrip()
+    if not quote or _CHROME_SENTENCE_RE.match(quote):
+        return None
+    return start + lead, start + lead + len(quote)
+
+
 # Non-English cheap path: enforcement and government words in the languages of the feed.
 FOREIGN_ACT_RE = re.compile(
     r"(?:bloque\w*|bloquei\w*|bloqu\w+|suspend\w*|suspens\w+|prohib\w+|interdi\w+|multa\w*|sanci\w+|orden\w*|"
@@ -456,6 +490,9 @@ def _claims_from_spans(doc: Doc, in_title: bool, sents: list[Span]) -> list[Clai
         if span.label_ == "demand" and span.kb_id_ in ("remove_content", "withhold_accounts") \
                 and _platform_is_subject(doc, sent.start_char, span.start_char) and not DIRECTIVE_RE.search(sent.text):
             continue  # the platform's own moderation ("Twitter deleted a tweet"), not a demand
+        bounds = quote_bounds(doc.text, sent.start_char, sent.end_char)
+        if bounds is None or not bounds[0] <= span.start_char < bounds[1]:
+            continue  # found in page chrome, not in a sentence of the article
         extra: dict = {}
         kind, value = span.label_, span.kb_id_
         if kind == "count":
@@ -475,8 +512,7 @@ def _claims_from_spans(doc: Doc, in_title: bool, sents: list[Span]) -> list[Clai
             value = span.text.strip()
         claims.append(Claim(
             kind=kind, value=value, extra=extra,
-            sentence_start=sent.start_char, sentence_end=sent.end_char,
-            quote=doc.text[sent.start_char:sent.end_char],
+            sentence_start=bounds[0], sentence_end=bounds[1], quote=doc.text[bounds[0]:bounds[1]],
             start_char=span.start_char, end_char=span.end_char, in_title=in_title,
         ))
     return claims
@@ -930,7 +966,10 @@ def _foreign_claims(doc: Doc, in_title: bool) -> list[Claim]:
     sents = list(doc.sents)
     for kind, value, start, end in foreign_claim_matches(doc.text):
         sent = next((s for s in sents if s.start_char <= start < s.end_char), None)
-        s_start, s_end = (sent.start_char, sent.end_char) if sent is not None else (0, len(doc.text))
+        bounds = quote_bounds(doc.text, *((sent.start_char, sent.end_char) if sent is not None else (0, len(doc.text))))
+        if bounds is None or not bounds[0] <= start < bounds[1]:
+            continue  # page chrome
+        s_start, s_end = bounds
         extra = parse_money(doc.text[s_start:s_end]) or {} if value == "fine" else {}
         claims.append(Claim(kind=kind, value=value, extra=dict(extra), sentence_start=s_start, sentence_end=s_end,
                             quote=doc.text[s_start:s_end], confidence=0.3, start_char=start, end_char=end,
