@@ -1,4 +1,4 @@
-"""Migration 0011 trims the quotes stored before quotes were trimmed, offsets included."""
+"""Migration 0015 trims the quotes stored before quotes were trimmed, offsets included."""
 
 import importlib
 
