@@ -20,9 +20,9 @@ from django.utils import timezone
 
 from ingestion import dedupe
 from ingestion.errors import IngestError, PermanentError, TransientError, infrastructure_errors, is_infrastructure
-from ingestion.extract import extract_article
-from ingestion.feeds import FeedEntry, parse_feed
-from ingestion.fetch import FEED_TYPES, FetchPolicy, HostLimiter, RedisHostLimiter, fetch
+from ingestion.net.pageparsing import extract_article
+from ingestion.net.feedparsing import FeedEntry, parse_feed
+from ingestion.net.http import FEED_TYPES, FetchPolicy, HostLimiter, RedisHostLimiter, fetch
 from ingestion.models import (
     Article,
     ArticleEvent,
@@ -32,7 +32,7 @@ from ingestion.models import (
     Source,
     StoryCluster,
 )
-from ingestion.urls import canonical_url, url_host
+from ingestion.net.urlsafety import canonical_url, url_host
 
 logger = logging.getLogger(__name__)
 
@@ -451,7 +451,7 @@ def _after_extract(article_ids: list[int], *, inline: bool) -> None:
     if not settings.INGEST_ANNOTATE or not article_ids:
         return
     if inline:
-        from ingestion.annotator import articles_annotate_step
+        from ingestion.annotating import articles_annotate_step
 
         articles_annotate_step(article_ids=article_ids)
     else:

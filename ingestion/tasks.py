@@ -18,7 +18,7 @@ from celery.exceptions import Reject
 from celery.signals import task_postrun, task_prerun
 from django.conf import settings
 
-from ingestion import annotator, services
+from ingestion import annotating, services
 from ingestion.errors import TransientError, infrastructure_errors, is_infrastructure
 from ingestion.models import Article
 
@@ -82,9 +82,9 @@ def extract_articles_task(self, article_ids: list[int]) -> None:
 def annotate_articles_task(self, article_ids: list[int]) -> None:
     """Annotate extracted articles with spaCy, attach them to disputes, propose candidates.
 
-    The pipeline is built once per worker process (ingestion.annotator.get_pipeline).
+    The pipeline is built once per worker process (ingestion.annotating.get_pipeline).
     """
-    annotator.articles_annotate_step(article_ids=article_ids, final_attempt=_final(self))
+    annotating.articles_annotate_step(article_ids=article_ids, final_attempt=_final(self))
 
 
 # Polls do not retry: a failing feed backs off through its own next_poll_at instead.

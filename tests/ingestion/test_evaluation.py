@@ -15,12 +15,12 @@ from django.core.management.base import CommandError
 from disputes import attach
 from disputes.models import Dispute, Evidence
 from ingestion import dedupe
-from ingestion.evaluation import (
+from ingestion.annotation.evaluation import (
     binary_metrics, count_accuracy, evaluate_file, format_report, load_jsonl, mcc, pairwise_prf, reliability,
     score, set_prf, stored_articles,
 )
 from ingestion.models import Article, Claim, Source
-from ingestion.nlp import PIPELINE_VERSION
+from ingestion.annotation.nlp import PIPELINE_VERSION
 from tests.factories import ArticleFactory, DisputeFactory
 from tests.texts import FOLLOW_UP, FOOTBALL, INDIA_TWITTER
 

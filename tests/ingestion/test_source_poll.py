@@ -165,7 +165,7 @@ def test_the_default_feeds_fail_politely_without_internet(ingest_settings, monke
         # The network edge: what the resolver of a machine without internet answers.
         raise socket.gaierror(socket.EAI_AGAIN, "Temporary failure in name resolution")
 
-    monkeypatch.setattr("ingestion.urls.resolve_host", offline)
+    monkeypatch.setattr("ingestion.net.urlsafety.resolve_host", offline)
     call_command("load_sources", stdout=__import__("io").StringIO())
     for source in Source.objects.feeds():
         run = source_poll(source_id=source.pk)

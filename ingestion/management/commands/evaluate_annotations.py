@@ -3,7 +3,7 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from ingestion import evaluation
+from ingestion.annotation import evaluation
 
 
 class Command(BaseCommand):

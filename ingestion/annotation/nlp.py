@@ -31,7 +31,7 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from ingestion import gazetteer
+from ingestion.annotation import gazetteer
 
 # Bump when patterns or rules change so stored annotations can be re-run selectively.
 PIPELINE_VERSION = "standoff-nlp-1.1"

@@ -46,7 +46,7 @@ def shared_dir() -> Path:
     env = os.environ.get("STANDOFF_SHARED_DIR")
     if env:
         return Path(env)
-    return Path(__file__).resolve().parents[1].parent / "shared"
+    return Path(__file__).resolve().parents[2].parent / "shared"
 
 
 # --------------------------------------------------------------------------------------

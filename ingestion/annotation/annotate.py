@@ -1,6 +1,6 @@
 """Turn articles into structured dispute annotations.
 
-``annotate_texts(nlp, items)`` runs the pipeline from :mod:`ingestion.nlp` over
+``annotate_texts(nlp, items)`` runs the pipeline from :mod:`ingestion.annotation.nlp` over
 ``(title, text, published)`` items and returns one :class:`Annotation` per item:
 mentions, sentence-anchored claims, a relevance score and the predicted corpus fields.
 
@@ -28,8 +28,8 @@ from langdetect import DetectorFactory, LangDetectException, detect
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from ingestion import gazetteer
-from ingestion.nlp import (
+from ingestion.annotation import gazetteer
+from ingestion.annotation.nlp import (
     CLAIMS_KEY, COUNTRY_LABELS, GOV_LABELS, PIPELINE_VERSION, PLATFORM_LABELS, foreign_claim_matches,
     parse_count, parse_jail, parse_money, ruler_only,
 )

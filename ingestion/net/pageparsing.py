@@ -18,7 +18,7 @@ from trafilatura.metadata import examine_meta, extract_author, extract_meta_json
 from trafilatura.utils import line_processing, load_html
 
 from ingestion.errors import PermanentError
-from ingestion.urls import canonical_url
+from ingestion.net.urlsafety import canonical_url
 
 MIN_TEXT_CHARS = 200
 _META_CHARSET = re.compile(

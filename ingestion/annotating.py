@@ -16,9 +16,9 @@ from django.utils import timezone
 
 from disputes.models import Actor, ActorAlias
 
-from .annotate import Annotation, annotate_texts
+from .annotation.annotate import Annotation, annotate_texts
 from .models import Article, ArticleAnnotation, ArticleEvent, Claim, Mention
-from .nlp import PIPELINE_VERSION, build_pipeline
+from .annotation.nlp import PIPELINE_VERSION, build_pipeline
 
 log = logging.getLogger(__name__)
 
