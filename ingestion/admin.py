@@ -7,6 +7,7 @@ from django.utils.html import format_html
 
 from .models import Article, ArticleEvent, IngestRun, Source, StoryCluster
 from .selectors import ingestion_health
+from .tasks import poll_source_task
 
 
 @admin.register(Source)
@@ -49,8 +50,6 @@ class SourceAdmin(admin.ModelAdmin):
 
     @admin.action(description="Poll now (ignores the back-off)")
     def poll_now(self, request, queryset):
-        from .tasks import poll_source_task
-
         count = 0
         for source in queryset.feeds().filter(enabled=True):
             source.next_poll_at = timezone.now()

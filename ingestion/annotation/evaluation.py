@@ -15,7 +15,7 @@ Metrics
 
 Predictions are read from the database, as the pipeline stored them (``evaluate_file``):
 the evaluation has no rules of its own, so a change to the annotator, the dispute matching
-(``disputes.attach``) or the near-copy clustering (``ingestion.services``) shows in the
+(``disputes.attach``) or the near-copy clustering (``ingestion.extracting``) shows in the
 figures. The metric helpers import no Django. Usage: ``manage.py evaluate_annotations``.
 """
 
@@ -147,7 +147,7 @@ def stored_articles(records: Sequence[dict], *, source) -> list:
     """Each record's stored article (None when it was not stored), matched by the corpus
     ``id`` as ingestion matches it (then same text, same URL); a copy skipped in extraction
     stands for its original, which carries the annotation and attachment."""
-    from ingestion.services import corpus_record_known, corpus_record_parse
+    from ingestion.corpus import corpus_record_known, corpus_record_parse
 
     articles = []
     for raw in records:

@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 
 from ingestion.models import Article, IngestRun, Source
-from ingestion.services import source_backoff, source_poll, sources_poll_due
+from ingestion.sources import source_backoff, source_poll, sources_poll_due
 from tests.factories import SourceFactory
 from tests.ingestion.conftest import rss
 from tests.ingestion.httpserver import LocalServer, Route
