@@ -7,7 +7,8 @@ from datetime import date
 import pytest
 
 from ingestion.annotation.annotate import Annotation, annotate_texts, detect_language
-from ingestion.annotation.nlp import PIPELINE_VERSION, build_pipeline, parse_count, parse_jail, parse_money
+from ingestion.annotation.cues import parse_count, parse_jail, parse_money
+from ingestion.annotation.nlp import PIPELINE_VERSION, build_pipeline
 
 INDIA_TITLE = "India orders Twitter to withhold accounts over farm protests"
 INDIA_ORDER = ("India's IT ministry on Monday ordered Twitter to withhold 1,178 accounts under "
