@@ -44,11 +44,9 @@ def _fingerprints_store(rows: list[tuple[int, int]]) -> None:
     per-row round trips on psycopg (measured with bench/ingest.py). ON CONFLICT makes a
     retried extraction harmless; SQLite and PostgreSQL both understand it. Rows go in in the
     order of the (value, article) index: a batch's values are random, and inserted as they
-    come each lands on another index page (sorted, a batch of 25 articles into 220,000 rows
-    on SQLite took 0.60 ms per article instead of 1.07, insert and commit). PostgreSQL takes
-    the rows as two arrays: Django's psycopg cursor binds parameters client-side, and quoting
-    5,500 of them one by one took longer than the insert (a batch of bench/ingest.py's pages,
-    in process: 69 ms, 32-43 as arrays).
+    come each lands on another index page. PostgreSQL takes the rows as two arrays: Django's
+    psycopg cursor binds parameters client-side, and quoting thousands of them one by one took
+    longer than the insert (bench/ingest.py and bench/fingerprints.py show both).
     """
     if not rows:
         return
@@ -80,8 +78,7 @@ def _ensure_fingerprint_statistics() -> None:
 
     Until autovacuum first analyzes a new database's table, the planner knows nothing of
     `value` and plans the candidate lookup (hundreds of values) as a sequential scan of the
-    whole table, for every article: with bench/ingest.py's pages (in process, 67,000 rows) a
-    lookup took 2.5 ms instead of 1.3, and the scan grows with the table. Analyzing the first
+    whole table, for every article, and the scan grows with the table. Analyzing the first
     stored rows shows values to be nearly unique, which stays true however large it grows.
     """
     global _fingerprint_statistics

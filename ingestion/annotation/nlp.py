@@ -6,7 +6,7 @@ The pipeline is the small English model reduced to what the rules need:
 
 * ``tok2vec``, ``tagger``, ``parser``, ``attribute_ruler`` and ``lemmatizer`` are excluded:
   the sm model's ``ner`` has its own internal tok2vec, and the rules below work on
-  surface text, so keeping them would cost ~2x for nothing (see PERF-NOTES).
+  surface text, so keeping them would cost time for nothing (bench/annotate.py).
 * A rule-based ``sentencizer`` replaces the parser's sentence boundaries; ``line_breaks``
   also starts a sentence at each line break (headlines, datelines, paragraphs).
 * The ``entity_ruler`` runs before ``ner`` so that platforms ("Twitter", which the model

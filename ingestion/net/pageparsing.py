@@ -152,7 +152,7 @@ def _language(tree, text: str) -> str:
     if re.fullmatch(r"[a-z]{2,3}", declared):
         return declared
     try:
-        from langdetect import DetectorFactory, detect
+        from langdetect import DetectorFactory, detect  # loads its profiles: only for pages that need it
 
         DetectorFactory.seed = 0  # langdetect is random otherwise
         return detect(text[:5000])
