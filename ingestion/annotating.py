@@ -280,4 +280,4 @@ def _annotate_held(batch: batches.Batch, articles: list[Article]) -> None:
     for article in articles:
         if article.pk not in done:  # no text to read: it would come back forever
             batches.fail(article, batch.token, from_status=Article.Status.EXTRACTED,
-                           error=PermanentError("no text to annotate", code="no_text"))
+                         error=PermanentError("no text to annotate", code="no_text"))

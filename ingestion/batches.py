@@ -125,19 +125,19 @@ def release(article: Article, token: str, *, from_status: str, error: IngestErro
     """Give the row back after a transient error, recording it; the task retries later."""
     with transaction.atomic():
         if finish(article, token, from_status=from_status,
-                   failure_code=error.code, failure_reason=error.reason):
+                  failure_code=error.code, failure_reason=error.reason):
             ArticleEvent.objects.create(
                 article=article, status=from_status, detail=f"will retry: {error}"
             )
 
 
 def handle_transient(batch: Batch, article: Article, *, from_status: str, error: TransientError,
-                      final_attempt: bool) -> None:
+                     final_attempt: bool) -> None:
     # A broker, cache or database outage is never the article's failure: past the task's
     # retries the row is released, and the dispatch sweep sends it again.
     if final_attempt and not is_infrastructure(error):
         fail(article, batch.token, from_status=from_status, error=error,
-              prefix=f"gave up after {article.attempts} attempts: ")
+             prefix=f"gave up after {article.attempts} attempts: ")
         return
     release(article, batch.token, from_status=from_status, error=error)
     batch.error = error

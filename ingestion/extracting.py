@@ -204,7 +204,7 @@ def _extract_one(batch: Batch, article: Article, page: FetchedPage | None) -> _E
     if page is None:  # a corpus record: no page was fetched
         if not article.text.strip():
             batches.fail(article, batch.token, from_status=Status.FETCHED,
-                  error=PermanentError("the record has no text and no page", code="no_text"))
+                         error=PermanentError("the record has no text and no page", code="no_text"))
             return None
         return _Extracted(article, {}, article.text, dedupe.content_hash(article.text), None)
     extracted = extract_article(
@@ -283,8 +283,10 @@ def _store_text(item: _Extracted, batch: Batch) -> bool:
 
 def _mark_extracted(batch: Batch, items: list[_Extracted]) -> list[int]:
     """Move stored articles to EXTRACTED in one statement, with one history line each."""
-    held = batches.finish_held(batch, [item.article.pk for item in items], from_status=Status.FETCHED,
-                        status=Status.EXTRACTED, extracted_at=timezone.now(), queued_until=batches.queued_until())
+    held = batches.finish_held(
+        batch, [item.article.pk for item in items], from_status=Status.FETCHED,
+        status=Status.EXTRACTED, extracted_at=timezone.now(), queued_until=batches.queued_until(),
+    )
     FetchedPage.objects.filter(article_id__in=held).delete()
     done = [item for item in items if item.article.pk in held]
     ArticleEvent.objects.bulk_create(
@@ -314,7 +316,7 @@ def articles_extract(*, article_ids: list[int], final_attempt: bool = False,
         except SoftTimeLimitExceeded:
             error = TransientError("extraction ran out of the task's time limit", code="time_limit")
             batches.handle_transient(batch, article, from_status=Status.FETCHED, error=error,
-                              final_attempt=final_attempt)
+                                     final_attempt=final_attempt)
             batches.release_unstarted(batch, batch.articles[position + 1:])
             break
         if item is not None:

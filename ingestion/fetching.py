@@ -90,7 +90,7 @@ def articles_fetch(*, article_ids: list[int], final_attempt: bool = False,
                 pages.append((article, fetch_url(article.url, policy=policy)))
             except TransientError as exc:
                 batches.handle_transient(batch, article, from_status=Status.DISCOVERED, error=exc,
-                                  final_attempt=final_attempt)
+                                         final_attempt=final_attempt)
                 if exc.code == "time_limit":  # the hard kill is seconds away: start nothing more
                     batches.release_unstarted(batch, batch.articles[position + 1:])
                     break
@@ -98,8 +98,10 @@ def articles_fetch(*, article_ids: list[int], final_attempt: bool = False,
                 batches.fail(article, batch.token, from_status=Status.DISCOVERED, error=exc)
 
     with transaction.atomic():
-        held = batches.finish_held(batch, [article.pk for article, _ in pages], from_status=Status.DISCOVERED,
-                            status=Status.FETCHED, fetched_at=timezone.now(), queued_until=batches.queued_until())
+        held = batches.finish_held(
+            batch, [article.pk for article, _ in pages], from_status=Status.DISCOVERED,
+            status=Status.FETCHED, fetched_at=timezone.now(), queued_until=batches.queued_until(),
+        )
         pages = [(article, result) for article, result in pages if article.pk in held]
         # A page left by an attempt that failed after storing it is replaced.
         FetchedPage.objects.bulk_create(
