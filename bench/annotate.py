@@ -49,7 +49,7 @@ def main() -> None:
     from django.core.management import call_command
 
     from disputes.models import Demand, Dispute, Evidence, Outcome
-    from ingestion.annotator import articles_annotate, get_pipeline
+    from ingestion.annotating import articles_annotate, get_pipeline
     from ingestion.models import Article
 
     corpus = Path(args.corpus or settings.STANDOFF_SHARED_DIR / "corpus" / "dev.jsonl")

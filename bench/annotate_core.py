@@ -23,9 +23,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import spacy  # noqa: E402
 
-from ingestion.annotate import annotate_texts  # noqa: E402
-from ingestion.evaluation import load_jsonl, shared_dir  # noqa: E402
-from ingestion.nlp import DEFAULT_MODEL, PIPELINE_VERSION, build_pipeline  # noqa: E402
+from ingestion.annotation.annotate import annotate_texts  # noqa: E402
+from ingestion.annotation.evaluation import load_jsonl, shared_dir  # noqa: E402
+from ingestion.annotation.nlp import DEFAULT_MODEL, PIPELINE_VERSION, build_pipeline  # noqa: E402
 
 
 def rss_mb() -> float:

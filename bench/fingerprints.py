@@ -54,7 +54,7 @@ def main() -> None:
     from django.db import connection, transaction
 
     from ingestion.models import Article, ArticleFingerprint
-    from ingestion.services import _fingerprints_store
+    from ingestion.extracting import _fingerprints_store
 
     try:
         call_command("migrate", verbosity=0)

@@ -108,7 +108,7 @@ def build(scale: dict, seed: int) -> None:
     from django.db import connection, transaction
 
     from disputes import rollups
-    from disputes.countries import COUNTRY_CODES
+    from disputes.vocab import COUNTRY_CODES
     from disputes.models import (
         Actor, Demand, DemandType, Dispute, DisputeParty, Event, EventKind, Evidence, Outcome, OutcomeKind,
         Penalty, Platform, Precision, Topic,

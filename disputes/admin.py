@@ -23,7 +23,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from ingestion.models import Article
 
 from . import selectors, services
-from .countries import country_name
+from .vocab import country_name
 from .forms import TimelineForm
 from .highlight import highlight
 from .links import external_link

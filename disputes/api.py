@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from . import exports, selectors
-from .countries import COUNTRY_CHOICES
+from .vocab import COUNTRY_CHOICES
 from .forms import DisputeFilterForm
 from .links import safe_href
 from .models import (

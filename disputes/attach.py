@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from . import vocab
-from .countries import COUNTRY_CODES, country_name
+from .vocab import COUNTRY_CODES, country_name
 from .models import (
     Actor,
     Demand,

@@ -9,7 +9,7 @@ from django.utils.feedgenerator import Atom1Feed
 
 from . import selectors
 from .caching import cached
-from .countries import COUNTRY_CODES, country_name
+from .vocab import COUNTRY_CODES, country_name
 from .models import Platform
 
 # Atom's text constructs. Titles and summaries here are plain text (curated, or quoted from

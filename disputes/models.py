@@ -13,7 +13,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from . import vocab
-from .countries import COUNTRY_CHOICES, COUNTRY_CODES, country_name
+from .vocab import COUNTRY_CHOICES, COUNTRY_CODES, country_name
 
 # Addresses curators enter are rendered as links, so only web addresses are accepted (the
 # URLField default also allows ftp).
@@ -47,23 +47,8 @@ class Precision(models.TextChoices):
     YEAR = "year"
 
 
-class Platform(models.TextChoices):
-    """The platform vocabulary of the labelled corpus; X is `twitter`."""
-
-    TWITTER = "twitter", "Twitter / X"
-    FACEBOOK = "facebook", "Facebook"
-    INSTAGRAM = "instagram", "Instagram"
-    WHATSAPP = "whatsapp", "WhatsApp"
-    YOUTUBE = "youtube", "YouTube"
-    GOOGLE = "google", "Google"
-    TIKTOK = "tiktok", "TikTok"
-    TELEGRAM = "telegram", "Telegram"
-    APPLE = "apple", "Apple"
-    KOO = "koo", "Koo"
-    SIGNAL = "signal", "Signal"
-    LINKEDIN = "linkedin", "LinkedIn"
-    WIKIPEDIA = "wikipedia", "Wikipedia"
-    OTHER = "other", "Other"
+# The platform vocabulary of the labelled corpus (X is `twitter`), from disputes.vocab.PLATFORMS.
+Platform = models.TextChoices("Platform", [(term.code.upper(), (term.code, term.label)) for term in vocab.PLATFORMS])
 
 
 def truncate_date(value: datetime.date | None, precision: str) -> datetime.date | None:

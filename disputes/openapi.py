@@ -6,7 +6,7 @@ checks every endpoint's responses and limits against this document.
 
 from django.conf import settings
 
-from .countries import COUNTRY_CODES
+from .vocab import COUNTRY_CODES
 from .models import (
     ActorKind,
     DemandType,

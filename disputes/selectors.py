@@ -28,7 +28,7 @@ from django.db.models import (
 )
 
 from . import charts
-from .countries import country_name
+from .vocab import country_name
 from .dbfunctions import DaysBetween, Year
 from .models import (
     Actor,

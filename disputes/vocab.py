@@ -1,7 +1,11 @@
-"""Vocabularies that carry more than a label, in one place.
+"""The vocabularies, one source each: countries, platforms, demand types.
 
 Plain Python (no Django), so that the annotator's rules and the evaluation
 against the labelled corpus can import it too.
+
+Countries are ISO 3166-1 alpha-2 codes from pycountry, plus EU and XK; the
+names news and publishers use beyond pycountry's (other languages, demonyms,
+capitals) are in data/country_aliases.tsv.
 
 Each demand type has the verb phrase that completes "<body> asked <platform>
 to …" in timelines, feeds and sentences, and the value of the corpus
@@ -10,7 +14,153 @@ corpus lumps transparency reports, corrections, paying for news, divestiture
 and design duties into `other`; Standoff names them, so that `other` is rare.
 """
 
+import csv
+import unicodedata
+from functools import cache
+from pathlib import Path
 from typing import NamedTuple
+
+import pycountry
+
+DATA = Path(__file__).resolve().parent / "data"
+
+# Countries ---------------------------------------------------------------------------------
+
+# "EU" is exceptionally reserved by ISO for the European Union, which makes
+# demands of platforms as one government (the DSA, for example).
+EXTRA_COUNTRIES = {"EU": "European Union", "XK": "Kosovo"}
+
+
+@cache
+def country_names() -> dict[str, str]:
+    """Code -> the country's common name, sorted by name."""
+    names = {c.alpha_2: getattr(c, "common_name", c.name) for c in pycountry.countries}
+    names.update(EXTRA_COUNTRIES)
+    return dict(sorted(names.items(), key=lambda item: item[1]))
+
+
+COUNTRY_CHOICES = list(country_names().items())
+COUNTRY_CODES = sorted(country_names())
+
+
+def country_name(code: str) -> str:
+    return country_names().get((code or "").upper(), code or "")
+
+
+class CountryAlias(NamedTuple):
+    code: str
+    kind: str  # "name", "demonym" or "capital"
+    alias: str
+
+
+@cache
+def country_aliases() -> tuple[CountryAlias, ...]:
+    """The rows of data/country_aliases.tsv, in file order."""
+    with open(DATA / "country_aliases.tsv", encoding="utf-8", newline="") as handle:
+        lines = (line for line in handle if not line.startswith("#"))
+        rows = tuple(CountryAlias(**row) for row in csv.DictReader(lines, delimiter="\t", quoting=csv.QUOTE_NONE))
+    unknown = {row.code for row in rows} - set(COUNTRY_CODES)
+    if unknown:
+        raise ValueError(f"country_aliases.tsv: unknown country codes {sorted(unknown)}")
+    return rows
+
+
+def _folded(name: str) -> str:
+    return " ".join(unicodedata.normalize("NFKC", name).casefold().replace(".", "").replace("’", "'").split())
+
+
+@cache
+def _codes_by_name() -> dict[str, str]:
+    codes: dict[str, str] = {}
+    for country in pycountry.countries:
+        for attribute in ("official_name", "name", "common_name"):
+            if hasattr(country, attribute):
+                codes[_folded(getattr(country, attribute))] = country.alpha_2
+    codes.update((_folded(name), code) for code, name in EXTRA_COUNTRIES.items())
+    codes.update((_folded(row.alias), row.code) for row in country_aliases() if row.kind == "name")
+    return codes
+
+
+def country_code(name: str) -> str | None:
+    """The code of a country written by name ("Türkiye", "Turkey", "South Korea", "EU"), or
+    None. Case, dots and spacing do not matter; demonyms and capitals are not names."""
+    folded = _folded(name or "")
+    if len(folded) == 2 and folded.upper() in country_names():
+        return folded.upper()
+    return _codes_by_name().get(folded)
+
+
+# Platforms -------------------------------------------------------------------------------
+
+
+class PlatformTerm(NamedTuple):
+    code: str  # the corpus vocabulary: X is `twitter`
+    label: str
+    aliases: tuple[str, ...]  # the names and products news writes, for the annotator's gazetteer
+
+
+# "X" alone is ambiguous (a letter, "Generation X"): the annotator accepts such aliases only in
+# context (ingestion.annotation.gazetteer.AMBIGUOUS_ALIASES). Periscope belongs to Twitter, but
+# the corpus labels it `other`.
+PLATFORMS: tuple[PlatformTerm, ...] = (
+    PlatformTerm("twitter", "Twitter / X", (
+        "Twitter", "twitter", "Tweeter", "X", "X.com", "X Corp", "X Corp.", "X Corporation",
+        "Twitter Inc", "Twitter Inc.", "Twitter India", "X (formerly Twitter)", "Elon Musk's X",
+        "Musk's X", "microblogging site", "microblogging platform", "ट्विटर", "एक्स",
+    )),
+    PlatformTerm("facebook", "Facebook", (
+        "Facebook", "facebook", "FB", "Facebook Inc", "Facebook Inc.", "Fb", "फेसबुक",
+    )),
+    PlatformTerm("instagram", "Instagram", (
+        "Instagram", "instagram", "Insta", "IG", "इंस्टाग्राम",
+    )),
+    PlatformTerm("whatsapp", "WhatsApp", (
+        "WhatsApp", "Whatsapp", "whatsapp", "WHATSAPP", "Whats App", "व्हाट्सएप", "व्हाट्सऐप",
+    )),
+    PlatformTerm("youtube", "YouTube", (
+        "YouTube", "Youtube", "youtube", "YT", "यूट्यूब",
+    )),
+    PlatformTerm("google", "Google", (
+        "Google", "google", "Google Search", "Google Play", "Google Play Store", "Play Store",
+        "Google Maps", "Google News", "Gmail", "Blogger", "Google Drive", "Google Docs", "गूगल",
+    )),
+    PlatformTerm("tiktok", "TikTok", (
+        "TikTok", "Tiktok", "tiktok", "Tik Tok", "Douyin", "TIKTOK", "टिकटॉक",
+    )),
+    PlatformTerm("telegram", "Telegram", (
+        "Telegram", "telegram", "Telegram Messenger", "टेलीग्राम",
+    )),
+    PlatformTerm("apple", "Apple", (
+        "App Store", "Apple App Store", "iTunes", "Apple Podcasts", "iCloud", "Apple",
+    )),
+    PlatformTerm("koo", "Koo", (
+        "Koo", "Koo App", "Koo app", "कू",
+    )),
+    PlatformTerm("signal", "Signal", (
+        "Signal app", "Signal messenger", "Signal Messenger", "Signal",
+    )),
+    PlatformTerm("linkedin", "LinkedIn", (
+        "LinkedIn", "Linkedin", "linkedin",
+    )),
+    PlatformTerm("wikipedia", "Wikipedia", (
+        "Wikipedia", "wikipedia", "Wikimedia", "Wikimedia Foundation",
+    )),
+    PlatformTerm("other", "Other", (
+        "Viber", "WeChat", "Weixin", "Periscope", "Dailymotion", "Messenger", "Facebook Messenger",
+        "VK", "VKontakte", "Vkontakte", "Odnoklassniki", "Snapchat", "Reddit", "Pinterest",
+        "Tumblr", "Discord", "Twitch", "Rumble", "Parler", "Gab", "Truth Social", "Threads",
+        "Clubhouse", "Tinder", "Grindr", "Skype", "Zoom", "Line", "KakaoTalk", "Weibo",
+        "Sina Weibo", "Baidu", "Yandex", "Mastodon", "Bluesky", "Likee", "Bigo Live", "Bigo",
+        "PUBG", "PUBG Mobile", "Tagged", "Skout", "SayHi", "Imo", "IMO", "Helo", "ShareChat", "Moj",
+        "Vimeo", "Netflix", "Spotify", "Substack", "Medium", "Quora", "Shein", "Temu",
+        "Microsoft Bing", "Bing", "DuckDuckGo", "Kick", "Nimo TV", "UC Browser", "CamScanner",
+        "Roblox", "Steam",
+    )),
+)
+PLATFORM_CHOICES = [(term.code, term.label) for term in PLATFORMS]
+
+
+# Demand types ------------------------------------------------------------------------------
 
 
 class DemandTerm(NamedTuple):

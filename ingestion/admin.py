@@ -1,10 +1,12 @@
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
 from django.utils.html import format_html
 
+from . import pipeline
 from .models import Article, ArticleEvent, IngestRun, Source, StoryCluster
 from .selectors import ingestion_health
 
@@ -49,13 +51,11 @@ class SourceAdmin(admin.ModelAdmin):
 
     @admin.action(description="Poll now (ignores the back-off)")
     def poll_now(self, request, queryset):
-        from .tasks import poll_source_task
-
         count = 0
         for source in queryset.feeds().filter(enabled=True):
             source.next_poll_at = timezone.now()
             source.save(update_fields=["next_poll_at"])
-            poll_source_task.delay_on_commit(source.pk)
+            pipeline.task_named(pipeline.POLL_SOURCE_TASK).delay_on_commit(source.pk)
             count += 1
         self.message_user(request, f"Queued a poll of {count} enabled feed(s).", messages.SUCCESS)
 
@@ -72,8 +72,6 @@ class SourceAdmin(admin.ModelAdmin):
 
     def health_view(self, request):
         if not self.has_view_permission(request):
-            from django.core.exceptions import PermissionDenied
-
             raise PermissionDenied
         context = {
             **self.admin_site.each_context(request),

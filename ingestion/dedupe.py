@@ -10,7 +10,7 @@ Finding candidates must not compare every pair: `fingerprints` keeps the shingle
 are 0 mod 4 (Broder's mod-p sampling, which unlike bottom-k sketches preserves containment), so
 two texts sharing n shingles share about n/4 fingerprints. They are stored in an indexed table
 and candidates are the articles sharing one; the candidates are then verified exactly on their
-stored text. That grouping, into story clusters, is done once, in `ingestion.services`
+stored text. That grouping, into story clusters, is done once, in `ingestion.extracting`
 (`_near_copies`, `_cluster_join`); evaluation scores the clusters it stored.
 
 Threshold, measured on the development corpus: wire copies have containment 0.41-0.94, while

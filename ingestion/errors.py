@@ -44,6 +44,7 @@ def infrastructure_errors() -> tuple[type[BaseException], ...]:
     They are transient everywhere in the pipeline: the task retries with backoff and, past its
     retries, leaves its rows to the dispatch sweep. They never fail an article.
     """
+    # Imported when asked: net/ uses these errors and stays free of Django and broker clients.
     import kombu.exceptions
     import redis.exceptions
     from django import db

@@ -4,6 +4,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from disputes.models import Evidence
+
 
 class SourceQuerySet(models.QuerySet):
     def feeds(self):
@@ -61,10 +63,6 @@ class Source(models.Model):
 
     def __str__(self):
         return self.name
-
-    @property
-    def is_feed(self) -> bool:
-        return self.kind in (self.Kind.RSS, self.Kind.ATOM)
 
     @property
     def is_failing(self) -> bool:
@@ -127,8 +125,6 @@ class ArticleQuerySet(models.QuerySet):
 
     def public(self):
         """What anonymous visitors see: the articles of evidence a curator accepted."""
-        from disputes.models import Evidence
-
         return self.filter(pk__in=Evidence.objects.public().values("article_id"))
 
     def archive(self):
@@ -255,8 +251,8 @@ class FetchedPage(models.Model):
     """A downloaded page waiting for its extraction (tasks take ids only); dropped after it.
 
     Its own table, not a column of Article: SQLite rewrites a whole row on every UPDATE, so a
-    100 KB page on the article was copied again by each lease, state and text update (about
-    1 ms of an article's extraction, timed per statement). Not compressed: zlib cost more than writing.
+    page on the article was copied again by each lease, state and text update. Not compressed:
+    zlib cost more than writing.
     """
 
     article = models.OneToOneField(Article, primary_key=True, on_delete=models.CASCADE, related_name="page")

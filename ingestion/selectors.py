@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass, field
 
+import redis
+
 from django.conf import settings
 from django.db.models import Count
 
@@ -54,8 +56,6 @@ class IngestionHealth:
 
 def queue_lengths(redis_url: str | None = None) -> dict[str, int | None]:
     """Messages waiting per Celery queue; None when the broker cannot be reached."""
-    import redis
-
     try:
         client = redis.Redis.from_url(redis_url or settings.CELERY_BROKER_URL, socket_timeout=2)
         return {queue: client.llen(queue) for queue in QUEUES}

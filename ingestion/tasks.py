@@ -1,4 +1,5 @@
-"""Celery tasks: thin wrappers that take ids and call `ingestion.services`.
+"""Celery tasks: thin wrappers that take ids and call the steps (fetching, extracting,
+annotating, sources). Their names, queues and order come from `ingestion.pipeline.STEPS`.
 
 Network work (polls, page fetches) runs on the `network` queue and CPU work (extraction) on
 `cpu`, so each can be scaled on its own. Every task is idempotent: services claim rows with a
@@ -18,7 +19,7 @@ from celery.exceptions import Reject
 from celery.signals import task_postrun, task_prerun
 from django.conf import settings
 
-from ingestion import annotator, services
+from ingestion import annotating, extracting, fetching, pipeline, sources
 from ingestion.errors import TransientError, infrastructure_errors, is_infrastructure
 from ingestion.models import Article
 
@@ -55,43 +56,49 @@ class ArticleStepTask(Task):
               max_retries=None, **options):
         article_ids = (args if args is not None else self.request.args or [[]])[0]
         seconds = countdown if countdown is not None else self.default_retry_delay
-        services.articles_defer(article_ids=article_ids, status=self.waits_in, seconds=seconds)
+        pipeline.articles_defer(article_ids=article_ids, status=self.waits_in, seconds=seconds)
         try:
             return super().retry(args, kwargs, exc, throw, eta, countdown, max_retries, **options)
         except Reject as rejected:  # the retry could not be sent: no message is in flight
             if is_infrastructure(rejected.reason):
-                services.articles_defer(article_ids=article_ids, status=self.waits_in, seconds=seconds, grace=0)
+                pipeline.articles_defer(article_ids=article_ids, status=self.waits_in, seconds=seconds, grace=0)
             raise
 
 
 # Article tasks take a batch of ids (settings.INGEST_BATCH_SIZE); a retry resends the whole
 # batch, whose claim skips the articles that already moved on.
-@shared_task(bind=True, base=ArticleStepTask, waits_in=Article.Status.DISCOVERED, queue="network", **_RETRYING)
+def _step(step: pipeline.Step) -> dict:
+    return {"bind": True, "base": ArticleStepTask, "name": step.task, "waits_in": step.waits_in, "queue": step.queue,
+            **_RETRYING}
+
+
+@shared_task(**_step(pipeline.FETCH))
 def fetch_articles_task(self, article_ids: list[int]) -> None:
     """Download discovered articles' pages, then queue their extraction."""
-    services.articles_fetch(article_ids=article_ids, final_attempt=_final(self), budget=_SOFT_LIMIT)
+    fetching.articles_fetch(article_ids=article_ids, final_attempt=_final(self), budget=_SOFT_LIMIT)
 
 
-@shared_task(bind=True, base=ArticleStepTask, waits_in=Article.Status.FETCHED, queue="cpu", **_RETRYING)
+@shared_task(**_step(pipeline.EXTRACT))
 def extract_articles_task(self, article_ids: list[int]) -> None:
     """Extract, dedupe and cluster fetched articles, then queue their annotation."""
-    services.articles_extract(article_ids=article_ids, final_attempt=_final(self))
+    extracting.articles_extract(article_ids=article_ids, final_attempt=_final(self))
 
 
-@shared_task(bind=True, base=ArticleStepTask, waits_in=Article.Status.EXTRACTED, queue="cpu", **_RETRYING)
+@shared_task(**_step(pipeline.ANNOTATE))
 def annotate_articles_task(self, article_ids: list[int]) -> None:
     """Annotate extracted articles with spaCy, attach them to disputes, propose candidates.
 
-    The pipeline is built once per worker process (ingestion.annotator.get_pipeline).
+    The pipeline is built once per worker process (ingestion.annotating.get_pipeline).
     """
-    annotator.articles_annotate_step(article_ids=article_ids, final_attempt=_final(self))
+    annotating.articles_annotate_step(article_ids=article_ids, final_attempt=_final(self))
 
 
 # Polls do not retry: a failing feed backs off through its own next_poll_at instead.
-@shared_task(queue="network", acks_late=True, soft_time_limit=_SOFT_LIMIT, time_limit=_LIMIT)
+@shared_task(name=pipeline.POLL_SOURCE_TASK, queue="network", acks_late=True, soft_time_limit=_SOFT_LIMIT,
+             time_limit=_LIMIT)
 def poll_source_task(source_id: int) -> None:
     """Poll one feed if it is due and nobody else is polling it."""
-    services.source_poll(source_id=source_id)
+    sources.source_poll(source_id=source_id)
 
 
 # Every task sets both limits: a soft limit left to the global default (which is longer) makes
@@ -99,28 +106,20 @@ def poll_source_task(source_id: int) -> None:
 @shared_task(queue="network", acks_late=True, soft_time_limit=50, time_limit=60)
 def poll_due_sources_task() -> None:
     """Beat entry point: queue a poll for every feed whose next poll time has come."""
-    services.sources_poll_due()
+    sources.sources_poll_due()
 
 
 # The default queue: behind a backlog of fetches or annotations the sweep would come late.
 @shared_task(queue="default", acks_late=True, soft_time_limit=50, time_limit=60)
 def dispatch_due_articles_task() -> None:
     """Beat entry point (every 30 s): re-send the steps of articles with no message in flight."""
-    services.articles_dispatch_due()
-
-
-# What each waiting status is waiting for.
-STEP_TASKS = {
-    Article.Status.DISCOVERED: fetch_articles_task,
-    Article.Status.FETCHED: extract_articles_task,
-    Article.Status.EXTRACTED: annotate_articles_task,
-}
+    pipeline.articles_dispatch_due()
 
 
 @shared_task(queue="default", acks_late=True, soft_time_limit=1700, time_limit=1800)
 def expire_fingerprints_task() -> None:
     """Beat entry point: drop near-copy fingerprints older than INGEST_NEAR_COPY_DAYS."""
-    services.fingerprints_expire()
+    extracting.fingerprints_expire()
 
 
 # Structured task logs: one JSON line per finished task, with its articles (or source), the

@@ -23,7 +23,9 @@ from django.urls import reverse
 
 from disputes.models import Actor, Dispute, Evidence, Outcome, ReviewState
 from ingestion.models import Article, Source
-from ingestion.services import articles_extract, articles_fetch, source_poll
+from ingestion.extracting import articles_extract
+from ingestion.fetching import articles_fetch
+from ingestion.sources import source_poll
 from tests.ingestion.httpserver import LocalServer
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from disputes import services
 from disputes.models import Dispute, ReviewState
-from ingestion import annotator
+from ingestion import annotating
 from tests.factories import ArticleFactory, PlatformFactory
 from tests.texts import INDIA_TWITTER
 
@@ -21,7 +21,7 @@ def candidate():
     PlatformFactory(name="Twitter", slug="twitter", platform="twitter")
     article = ArticleFactory(title="India orders Twitter to withhold accounts", text=INDIA_TWITTER,
                              published=datetime.date(2021, 2, 10))
-    annotator.articles_annotate(article_ids=[article.pk])
+    annotating.articles_annotate(article_ids=[article.pk])
     return Dispute.objects.get()
 
 

@@ -6,7 +6,7 @@ import datetime
 import pytest
 
 from disputes.models import Dispute, Outcome
-from ingestion import annotator
+from ingestion import annotating
 from tests.factories import ArticleFactory, PlatformFactory
 from tests.texts import INDIA_TWITTER
 
@@ -25,7 +25,7 @@ PAKISTAN_TIKTOK = (
 def _outcomes(text, platform="tiktok", name="TikTok"):
     PlatformFactory(name=name, slug=platform, platform=platform)
     article = ArticleFactory(title=f"{name} story", text=text, published=datetime.date(2020, 10, 20))
-    annotator.articles_annotate(article_ids=[article.pk])
+    annotating.articles_annotate(article_ids=[article.pk])
     dispute = Dispute.objects.get()
     return dispute, list(Outcome.objects.filter(dispute=dispute).select_related("demand", "claim"))
 

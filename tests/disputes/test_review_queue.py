@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from disputes.models import Demand, Dispute, ReviewState
-from ingestion import annotator
+from ingestion import annotating
 from tests.factories import ArticleFactory, DisputeFactory, PartyFactory, PlatformFactory
 from tests.texts import INDIA_TWITTER
 
@@ -23,7 +23,7 @@ def candidate():
         text=INDIA_TWITTER + "\n<script>alert('x')</script>",
         published=datetime.date(2021, 2, 10),
     )
-    annotator.articles_annotate(article_ids=[article.pk])
+    annotating.articles_annotate(article_ids=[article.pk])
     dispute = Dispute.objects.get()
     assert dispute.review_state == ReviewState.CANDIDATE
     return dispute
@@ -82,7 +82,7 @@ def test_rejecting_keeps_the_reason_and_re_annotation_proposes_nothing_again(cur
     assert candidate.history.first().history_change_reason == "Duplicate of a known case"
     assert set(candidate.demands.values_list("review_state", flat=True)) == {ReviewState.REJECTED}
 
-    annotator.articles_annotate(article_ids=list(candidate.evidence.values_list("article_id", flat=True)[:1]))
+    annotating.articles_annotate(article_ids=list(candidate.evidence.values_list("article_id", flat=True)[:1]))
     assert Dispute.objects.count() == 1
     assert not Demand.objects.filter(review_state=ReviewState.CANDIDATE).exists()
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from disputes import calibration, review_queue, services
 from disputes.models import Demand, Dispute, Evidence, Outcome, ReviewState
-from ingestion import annotator
+from ingestion import annotating
 from tests.factories import ArticleFactory, DisputeFactory, PartyFactory, PlatformFactory
 from tests.texts import FOLLOW_UP, INDIA_TWITTER
 
@@ -25,14 +25,14 @@ def waiting(curator):
     PlatformFactory(name="Twitter", slug="twitter", platform="twitter")
     first = ArticleFactory(title="India orders Twitter to withhold accounts", text=INDIA_TWITTER,
                            published=datetime.date(2021, 2, 10))
-    annotator.articles_annotate(article_ids=[first.pk])
+    annotating.articles_annotate(article_ids=[first.pk])
     confirmed = Dispute.objects.get()
     services.dispute_accept(dispute=confirmed, user=curator, title=confirmed.title, summary=confirmed.summary,
                             drafts_approved=True)
     Evidence.objects.filter(dispute=confirmed).update(review_state=ReviewState.CONFIRMED)
     follow = ArticleFactory(title="Twitter only partly complied, <i>India</i> says", text=FOLLOW_UP,
                             published=datetime.date(2021, 2, 12))
-    annotator.articles_annotate(article_ids=[follow.pk])
+    annotating.articles_annotate(article_ids=[follow.pk])
     candidate = DisputeFactory(title="Brazil and Telegram: hand over user data", slug="br-telegram",
                                country="BR", review_state=ReviewState.CANDIDATE)
     return {"confirmed": confirmed, "report": Evidence.objects.reports().candidates().get(article=follow),
@@ -274,7 +274,7 @@ def test_accepting_a_drafted_dispute_opens_its_accept_page(curator_client):
     PlatformFactory(name="Twitter", slug="twitter", platform="twitter")
     article = ArticleFactory(title="India orders Twitter to withhold accounts", text=INDIA_TWITTER,
                              published=datetime.date(2021, 2, 10))
-    annotator.articles_annotate(article_ids=[article.pk])
+    annotating.articles_annotate(article_ids=[article.pk])
     dispute = Dispute.objects.candidates().get()
     assert dispute.drafted_fields
 
@@ -287,7 +287,7 @@ def test_accepting_a_proposed_dispute_confirms_its_facts_quotes_and_reports(cura
     PlatformFactory(name="Twitter", slug="twitter", platform="twitter")
     article = ArticleFactory(title="India orders Twitter to withhold accounts", text=INDIA_TWITTER,
                              published=datetime.date(2021, 2, 10))
-    annotator.articles_annotate(article_ids=[article.pk])
+    annotating.articles_annotate(article_ids=[article.pk])
     dispute = Dispute.objects.candidates().get()
     # The curator has rewritten the drafts (on the accept page, or in the change form).
     Dispute.objects.filter(pk=dispute.pk).update(drafted_fields=[])

@@ -2,7 +2,7 @@ import json
 
 import pytest
 
-from ingestion.fetch import FetchPolicy
+from ingestion.net.http import FetchPolicy
 from tests.ingestion.httpserver import LocalServer
 
 

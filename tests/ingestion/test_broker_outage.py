@@ -181,7 +181,7 @@ def test_no_article_is_stranded_by_a_redis_outage(tmp_path, processes, how):
                                  "--without-gossip", "--without-mingle"))
         processes.append(_celery(env, log, "beat", "-s", str(tmp_path / "beat-schedule")))
         _manage(env, "shell", code=(
-            "from ingestion.models import Source; from ingestion.services import source_poll; "
+            "from ingestion.models import Source; from ingestion.sources import source_poll; "
             f"s = Source.objects.create(name='local', kind='rss', url={feed_url!r}); "
             "print(source_poll(source_id=s.pk).new)"
         ))

@@ -6,8 +6,8 @@ import datetime
 import pytest
 
 from disputes.models import Evidence
-from ingestion import annotator
-from ingestion.annotate import quote_bounds
+from ingestion import annotating
+from ingestion.annotation.annotate import quote_bounds
 from ingestion.models import Claim
 from tests.factories import ActorFactory, ArticleFactory, PlatformFactory
 
@@ -68,7 +68,7 @@ def test_the_annotator_quotes_no_chrome():
     article = ArticleFactory(title="Kenya orders Facebook to remove posts", text=CHROME_ARTICLE,
                              published=datetime.date(2022, 3, 4), status="extracted")
 
-    annotator.articles_annotate(article_ids=[article.pk])
+    annotating.articles_annotate(article_ids=[article.pk])
 
     claims = Claim.objects.filter(article=article, in_title=False)
     assert claims.exists()

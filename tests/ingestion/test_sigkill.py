@@ -102,7 +102,7 @@ def test_a_worker_killed_mid_task_loses_nothing(tmp_path, redis_url, workers):
 
         _manage(env, "migrate", "--noinput", "-v", "0")
         _manage(env, "shell", code=(
-            "from ingestion.models import Source; from ingestion.services import source_poll; "
+            "from ingestion.models import Source; from ingestion.sources import source_poll; "
             f"s = Source.objects.create(name='local', kind='rss', url={feed_url!r}); "
             "print(source_poll(source_id=s.pk).new)"
         ))

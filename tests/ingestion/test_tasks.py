@@ -92,7 +92,7 @@ def test_the_sweep_resends_articles_with_no_message_in_flight(monkeypatch, djang
     ArticleFactory(status="annotated", canonical_url="https://a.example/6")
     ArticleFactory(status="failed", failure_reason="http_404", canonical_url="https://a.example/7")
     sent = []
-    for task in tasks.STEP_TASKS.values():  # the broker is the network edge: record what is published
+    for task in (tasks.fetch_articles_task, tasks.extract_articles_task, tasks.annotate_articles_task):  # the broker is the network edge: record what is published
         monkeypatch.setattr(task, "delay", lambda ids, task=task: sent.append((task.name.split(".")[-1], ids)))
     with django_capture_on_commit_callbacks(execute=True):
         tasks.dispatch_due_articles_task()

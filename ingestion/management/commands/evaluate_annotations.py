@@ -3,7 +3,8 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from ingestion import evaluation
+from ingestion import evaluating
+from ingestion.annotation import evaluation
 
 
 class Command(BaseCommand):
@@ -24,10 +25,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, file, from_database: bool, json: bool, predictions: str | None, **options):
         try:
-            metrics, _gold, preds = evaluation.evaluate_file(file, from_database=from_database)
+            metrics, _gold, preds = evaluating.evaluate_file(file, from_database=from_database)
         except OSError as exc:
             raise CommandError(f"Cannot read {file}: {exc}") from exc
-        except evaluation.EvaluationError as exc:
+        except evaluating.EvaluationError as exc:
             raise CommandError(str(exc)) from exc
         if predictions:
             with open(predictions, "w", encoding="utf-8") as out:

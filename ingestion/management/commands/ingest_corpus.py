@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from tqdm import tqdm
 
-from ingestion import services
+from ingestion import corpus, extracting, pipeline
 from ingestion.models import Article, IngestRun
 
 
@@ -42,7 +42,7 @@ class Command(BaseCommand):
         if not file.is_file():
             raise CommandError(f"{file} is not a file")
         path = str(file.resolve())
-        source = services.corpus_source(path=path)
+        source = corpus.corpus_source(path=path)
         run = IngestRun.objects.create(kind=IngestRun.Kind.CORPUS, source=source)
         outcomes: Counter = Counter()
         problems: dict[str, str] = {}
@@ -84,11 +84,9 @@ class Command(BaseCommand):
         """Extract the records stored since the last batch, here or on the workers."""
         batch = new_ids[sent:]
         if batch and sync:
-            services.articles_extract(article_ids=batch, inline_hooks=True)
+            extracting.articles_extract(article_ids=batch, inline_hooks=True)
         elif batch:
-            from ingestion.tasks import extract_articles_task
-
-            services.articles_dispatch(task=extract_articles_task, article_ids=batch, status=Article.Status.FETCHED)
+            pipeline.articles_dispatch(article_ids=batch, status=Article.Status.FETCHED)
         return len(new_ids)
 
     def _line(self, number, raw, source, run, outcomes, problems, new_ids) -> None:
@@ -100,12 +98,12 @@ class Command(BaseCommand):
             problems[f"line {number}"] = f"invalid JSON: {exc}"[:300]
             return
         try:
-            record = services.corpus_record_parse(decoded)
+            record = corpus.corpus_record_parse(decoded)
         except ValueError as exc:
             outcomes["rejected"] += 1
             problems[f"line {number}"] = str(exc)[:300]
             return
-        outcome = services.corpus_record_ingest(source=source, run=run, record=record)
+        outcome = corpus.corpus_record_ingest(source=source, run=run, record=record)
         outcomes[outcome.outcome] += 1
         if outcome.outcome != "new":
             return

@@ -5,7 +5,8 @@ from django.utils import timezone
 
 from ingestion.errors import TransientError
 from ingestion.models import Article, ArticleEvent, FetchedPage
-from ingestion.services import Busy, articles_fetch
+from ingestion.batches import Busy
+from ingestion.fetching import articles_fetch
 from tests.factories import ArticleFactory
 from tests.ingestion.conftest import STORY, news_page, paragraphs
 
@@ -132,12 +133,12 @@ def test_an_expired_lease_of_a_killed_worker_is_taken_over(ingest_settings, http
 
 def test_a_worker_that_lost_its_lease_cannot_finish(ingest_settings, http_server):
     # The slow worker's lease expires and another takes over; the slow one must not write.
-    from ingestion import services
+    from ingestion import batches
 
     article = discovered(http_server.add("/a", news_page("Order", paragraphs(STORY))))
-    batch = services._claim([article.pk], Article.Status.DISCOVERED)
+    batch = batches.claim([article.pk], Article.Status.DISCOVERED)
     Article.objects.filter(pk=article.pk).update(lease_token="newer-worker")
-    assert services._finish(batch.articles[0], batch.token, from_status="discovered", status="fetched") is False
+    assert batches.finish(batch.articles[0], batch.token, from_status="discovered", status="fetched") is False
     assert Article.objects.get(pk=article.pk).status == Article.Status.DISCOVERED
 
 

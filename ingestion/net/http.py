@@ -23,7 +23,7 @@ from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
 from ingestion.errors import IngestError, PermanentError, TransientError
-from ingestion.urls import check_host_safe, check_url_safe, url_host, url_port
+from ingestion.net.urlsafety import check_host_safe, check_url_safe, url_host, url_port
 
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 # Feeds are often served with generic XML or even text types; the parser decides.

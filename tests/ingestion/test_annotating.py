@@ -8,7 +8,7 @@ from django.core.management import call_command
 
 from disputes.attach import article_attach
 from disputes.models import Actor, Demand, Dispute, Evidence, Outcome, Penalty
-from ingestion import annotator
+from ingestion import annotating
 from ingestion.models import ArticleAnnotation, Claim, Mention
 from tests.texts import FOLLOW_UP, FOOTBALL, INDIA_TWITTER
 from tests.factories import ActorFactory, ArticleFactory, DisputeFactory, PartyFactory, PlatformFactory
@@ -37,13 +37,13 @@ def test_it_finds_the_seed_facts_and_proposes_a_candidate_dispute(india_actors):
     ministry, minister, twitter = india_actors
     article = _article(INDIA_TWITTER)
 
-    annotator.articles_annotate(article_ids=[article.pk])
+    annotating.articles_annotate(article_ids=[article.pk])
 
     annotation = ArticleAnnotation.objects.get(article=article)
     assert annotation.is_dispute
     assert annotation.fields["countries"] == ["IN"]
     assert "twitter" in annotation.fields["platforms"]
-    assert annotation.pipeline_version == annotator.PIPELINE_VERSION
+    assert annotation.pipeline_version == annotating.PIPELINE_VERSION
     prasad = Mention.objects.get(article=article, text="Ravi Shankar Prasad")
     assert prasad.actor == minister and prasad.actor.parent == ministry
     assert prasad.country == "IN"
@@ -66,10 +66,10 @@ def test_it_finds_the_seed_facts_and_proposes_a_candidate_dispute(india_actors):
 
 def test_annotating_again_changes_nothing(india_actors):
     article = _article(INDIA_TWITTER)
-    annotator.articles_annotate(article_ids=[article.pk])
+    annotating.articles_annotate(article_ids=[article.pk])
     tables = (Dispute, Demand, Outcome, Penalty, Evidence, Claim, Mention, ArticleAnnotation)
     before = {m.__name__: m.objects.count() for m in tables}
-    annotator.articles_annotate(article_ids=[article.pk])
+    annotating.articles_annotate(article_ids=[article.pk])
     call_command("reannotate", "--all", verbosity=0)
     assert {m.__name__: m.objects.count() for m in tables} == before
 
@@ -77,8 +77,8 @@ def test_annotating_again_changes_nothing(india_actors):
 def test_a_later_report_joins_the_same_dispute(india_actors):
     first = _article(INDIA_TWITTER)
     second = _article(FOLLOW_UP, title="Twitter only partly complied, says India", url="https://news.example/2")
-    annotator.articles_annotate(article_ids=[first.pk])
-    annotator.articles_annotate(article_ids=[second.pk])
+    annotating.articles_annotate(article_ids=[first.pk])
+    annotating.articles_annotate(article_ids=[second.pk])
     assert Dispute.objects.count() == 1
     assert Evidence.objects.filter(article=second, demand__isnull=True, outcome__isnull=True).count() == 1
 
@@ -88,7 +88,7 @@ def test_it_attaches_to_a_confirmed_dispute_that_matches(india_actors):
     confirmed = DisputeFactory(country="IN", start_date=datetime.date(2021, 2, 1), review_state="confirmed")
     PartyFactory(dispute=confirmed, actor=twitter, role="targeted")
     article = _article(INDIA_TWITTER)
-    annotator.articles_annotate(article_ids=[article.pk])
+    annotating.articles_annotate(article_ids=[article.pk])
     assert Dispute.objects.count() == 1
     # Its findings and the report itself wait for a curator even inside a confirmed dispute.
     assert confirmed.demands.get().review_state == "candidate"
@@ -97,32 +97,32 @@ def test_it_attaches_to_a_confirmed_dispute_that_matches(india_actors):
 
 
 def test_an_episode_years_apart_is_a_different_dispute(india_actors):
-    annotator.articles_annotate(article_ids=[_article(INDIA_TWITTER).pk])
+    annotating.articles_annotate(article_ids=[_article(INDIA_TWITTER).pk])
     later = _article(INDIA_TWITTER.replace("2021", "2024"), url="https://news.example/2024")
     later.published = datetime.date(2024, 2, 10)
     later.save()
-    annotator.articles_annotate(article_ids=[later.pk])
+    annotating.articles_annotate(article_ids=[later.pk])
     assert Dispute.objects.count() == 2
 
 
 def test_a_hard_negative_proposes_nothing():
     article = _article(FOOTBALL, title="Striker banned and club fined after brawl")
-    annotator.articles_annotate(article_ids=[article.pk])
+    annotating.articles_annotate(article_ids=[article.pk])
     assert not ArticleAnnotation.objects.get(article=article).is_dispute
     assert article_attach(article=article) is None
     assert not Dispute.objects.exists()
 
 
 def test_the_pipeline_is_rebuilt_when_actors_change():
-    first = annotator.get_pipeline()
-    assert annotator.get_pipeline() is first
+    first = annotating.get_pipeline()
+    assert annotating.get_pipeline() is first
     ActorFactory(name="Ministry of Digital Affairs", country="PL")
-    assert annotator.get_pipeline() is not first
+    assert annotating.get_pipeline() is not first
 
 
 def test_actor_patterns_link_aliases_to_their_actor(india_actors):
     ministry = india_actors[0]
-    patterns = annotator.actor_patterns()
+    patterns = annotating.actor_patterns()
     assert {"label": "GOV_BODY", "pattern": "IT ministry", "id": f"IN:actor:{ministry.pk}"} in patterns
     assert not any(p["pattern"] == "Twitter" for p in patterns)  # platforms come from the gazetteer
 
@@ -161,15 +161,15 @@ def test_the_annotate_step_takes_a_batch_and_fails_only_the_article_at_fault(ind
     good = _article(INDIA_TWITTER)
     other = _article(FOOTBALL)
     broken = _article(FOLLOW_UP)
-    real = annotator.annotate_texts
+    real = annotating.annotate_texts
 
     def spacy_chokes_on_the_follow_up(nlp, items):
         if any(text == FOLLOW_UP for _, text, _ in items):
             raise ValueError("a text spaCy cannot take")
         return real(nlp, items)
 
-    monkeypatch.setattr(annotator, "annotate_texts", spacy_chokes_on_the_follow_up)
-    done = annotator.articles_annotate_step(article_ids=[good.pk, broken.pk, other.pk, 987654])
+    monkeypatch.setattr(annotating, "annotate_texts", spacy_chokes_on_the_follow_up)
+    done = annotating.articles_annotate_step(article_ids=[good.pk, broken.pk, other.pk, 987654])
     assert sorted(done) == [good.pk, other.pk]
     statuses = {a.pk: (a.status, a.failure_code) for a in type(good).objects.all()}
     assert statuses == {good.pk: ("annotated", ""), other.pk: ("annotated", ""),
@@ -181,8 +181,8 @@ def test_the_annotate_step_takes_a_batch_and_fails_only_the_article_at_fault(ind
 
 def test_a_duplicate_annotate_message_does_nothing_twice(india_actors):
     article = _article(INDIA_TWITTER)
-    assert annotator.articles_annotate_step(article_ids=[article.pk]) == [article.pk]
-    assert annotator.articles_annotate_step(article_ids=[article.pk]) == []
+    assert annotating.articles_annotate_step(article_ids=[article.pk]) == [article.pk]
+    assert annotating.articles_annotate_step(article_ids=[article.pk]) == []
     assert article.events.filter(status="annotated").count() == 1
     assert (Dispute.objects.count(), Evidence.objects.filter(demand__isnull=False).count()) == (1, 1)
 
@@ -201,7 +201,7 @@ def test_a_redis_error_in_annotation_leaves_the_article_to_retry(india_actors, m
 
     monkeypatch.setattr(attach, "article_attach", cache_down)
     with pytest.raises(TransientError):
-        annotator.articles_annotate_step(article_ids=[article.pk])
+        annotating.articles_annotate_step(article_ids=[article.pk])
     article.refresh_from_db()
     assert (article.status, article.failure_code, article.lease_token) == ("extracted", "infrastructure", "")
     assert article.events.get().detail == (
@@ -210,12 +210,12 @@ def test_a_redis_error_in_annotation_leaves_the_article_to_retry(india_actors, m
     assert not ArticleAnnotation.objects.exists()  # the batch's writes rolled back
 
     # Past the task's retries it is still not failed: the dispatch sweep sends it again.
-    assert annotator.articles_annotate_step(article_ids=[article.pk], final_attempt=True) == []
+    assert annotating.articles_annotate_step(article_ids=[article.pk], final_attempt=True) == []
     article.refresh_from_db()
     assert article.status == "extracted" and article.events.count() == 2
 
     monkeypatch.setattr(attach, "article_attach", real_attach)  # Redis is back
-    assert annotator.articles_annotate_step(article_ids=[article.pk]) == [article.pk]
+    assert annotating.articles_annotate_step(article_ids=[article.pk]) == [article.pk]
     article.refresh_from_db()
     assert (article.status, article.failure_code) == ("annotated", "")
     assert Dispute.objects.count() == 1

@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 
 from ingestion.models import Article, IngestRun, Source
-from ingestion.services import source_backoff, source_poll, sources_poll_due
+from ingestion.sources import source_backoff, source_poll, sources_poll_due
 from tests.factories import SourceFactory
 from tests.ingestion.conftest import rss
 from tests.ingestion.httpserver import LocalServer, Route
@@ -165,7 +165,7 @@ def test_the_default_feeds_fail_politely_without_internet(ingest_settings, monke
         # The network edge: what the resolver of a machine without internet answers.
         raise socket.gaierror(socket.EAI_AGAIN, "Temporary failure in name resolution")
 
-    monkeypatch.setattr("ingestion.urls.resolve_host", offline)
+    monkeypatch.setattr("ingestion.net.urlsafety.resolve_host", offline)
     call_command("load_sources", stdout=__import__("io").StringIO())
     for source in Source.objects.feeds():
         run = source_poll(source_id=source.pk)

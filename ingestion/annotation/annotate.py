@@ -1,6 +1,6 @@
 """Turn articles into structured dispute annotations.
 
-``annotate_texts(nlp, items)`` runs the pipeline from :mod:`ingestion.nlp` over
+``annotate_texts(nlp, items)`` runs the pipeline from :mod:`ingestion.annotation.nlp` over
 ``(title, text, published)`` items and returns one :class:`Annotation` per item:
 mentions, sentence-anchored claims, a relevance score and the predicted corpus fields.
 
@@ -28,10 +28,10 @@ from langdetect import DetectorFactory, LangDetectException, detect
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from ingestion import gazetteer
-from ingestion.nlp import (
-    CLAIMS_KEY, COUNTRY_LABELS, GOV_LABELS, PIPELINE_VERSION, PLATFORM_LABELS, foreign_claim_matches,
-    parse_count, parse_jail, parse_money, ruler_only,
+from ingestion.annotation import gazetteer
+from ingestion.annotation.cues import foreign_claim_matches, parse_count, parse_jail, parse_money
+from ingestion.annotation.nlp import (
+    CLAIMS_KEY, COUNTRY_LABELS, GOV_LABELS, PIPELINE_VERSION, PLATFORM_LABELS, ruler_only,
 )
 
 DetectorFactory.seed = 0  # langdetect is random unless seeded

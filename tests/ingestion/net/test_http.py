@@ -5,7 +5,7 @@ import pytest
 import redis
 
 from ingestion.errors import PermanentError, TransientError, UnsafeURLError
-from ingestion.fetch import FEED_TYPES, FetchPolicy, RedisHostLimiter, fetch
+from ingestion.net.http import FEED_TYPES, FetchPolicy, RedisHostLimiter, fetch
 from tests.ingestion.httpserver import LocalServer, Route
 
 PAGE = "<html><body><p>Hello</p></body></html>"

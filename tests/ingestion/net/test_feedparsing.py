@@ -4,7 +4,7 @@ import time
 import pytest
 
 from ingestion.errors import PermanentError
-from ingestion.feeds import parse_feed
+from ingestion.net.feedparsing import parse_feed
 
 
 def rss(items: str) -> bytes:

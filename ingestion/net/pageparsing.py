@@ -18,7 +18,7 @@ from trafilatura.metadata import examine_meta, extract_author, extract_meta_json
 from trafilatura.utils import line_processing, load_html
 
 from ingestion.errors import PermanentError
-from ingestion.urls import canonical_url
+from ingestion.net.urlsafety import canonical_url
 
 MIN_TEXT_CHARS = 200
 _META_CHARSET = re.compile(
@@ -152,7 +152,7 @@ def _language(tree, text: str) -> str:
     if re.fullmatch(r"[a-z]{2,3}", declared):
         return declared
     try:
-        from langdetect import DetectorFactory, detect
+        from langdetect import DetectorFactory, detect  # loads its profiles: only for pages that need it
 
         DetectorFactory.seed = 0  # langdetect is random otherwise
         return detect(text[:5000])

@@ -1,12 +1,11 @@
-"""Metric functions on tiny hand-made inputs; predictions read from what the pipeline stored
-(`--from-database`, and the rolled-back `ingest_corpus --sync` run without it) on a corpus
-written for these tests; and the dev-set run when the corpus exists."""
+"""Predictions read from what the pipeline stored (`--from-database`, and the rolled-back
+`ingest_corpus --sync` run without it) on a corpus written for these tests; and the dev-set
+run when the corpus exists. The metric functions: tests/ingestion/annotation/test_evaluation.py."""
 
 from __future__ import annotations
 
 import io
 import json
-import math
 
 import pytest
 from django.core.management import call_command
@@ -15,84 +14,12 @@ from django.core.management.base import CommandError
 from disputes import attach
 from disputes.models import Dispute, Evidence
 from ingestion import dedupe
-from ingestion.evaluation import (
-    binary_metrics, count_accuracy, evaluate_file, format_report, load_jsonl, mcc, pairwise_prf, reliability,
-    score, set_prf, stored_articles,
-)
+from ingestion.annotation.evaluation import pairwise_prf
+from ingestion.annotation.nlp import PIPELINE_VERSION
+from ingestion.evaluating import evaluate_file, reliability, stored_articles
 from ingestion.models import Article, Claim, Source
-from ingestion.nlp import PIPELINE_VERSION
 from tests.factories import ArticleFactory, DisputeFactory
 from tests.texts import FOLLOW_UP, FOOTBALL, INDIA_TWITTER
-
-
-def test_pairwise_f1():
-    gold = ["a", "a", "b", None]
-    pred = ["x", "x", "x", None]
-    m = pairwise_prf(gold, pred)
-    assert (m["tp"], m["fp"], m["fn"]) == (1, 2, 0)
-    assert m["precision"] == pytest.approx(1 / 3)
-    assert m["recall"] == 1.0
-    assert m["f1"] == pytest.approx(0.5)
-
-
-def test_pairwise_ignores_null_labels():
-    assert pairwise_prf([None, None], [None, None])["tp"] == 0
-    assert pairwise_prf(["a", "a"], [None, None])["fn"] == 1
-
-
-def test_mcc():
-    assert mcc(tp=2, fp=1, fn=0, tn=1) == pytest.approx(2 / math.sqrt(12))
-    assert mcc(tp=5, fp=0, fn=0, tn=5) == pytest.approx(1.0)
-    assert mcc(tp=0, fp=0, fn=0, tn=4) == 0.0  # empty marginal
-
-
-def test_binary_metrics():
-    m = binary_metrics([True, True, False, False, False], [True, False, True, False, False])
-    assert (m["tp"], m["fp"], m["fn"], m["tn"]) == (1, 1, 1, 2)
-    assert m["negatives_rejected"] == pytest.approx(2 / 3)
-    assert m["f1"] == pytest.approx(0.5)
-
-
-def test_set_prf_micro_average():
-    m = set_prf([["IN"], ["TR", "EU"]], [["IN", "PK"], ["TR"]])
-    assert (m["tp"], m["fp"], m["fn"]) == (2, 1, 1)
-    assert m["f1"] == pytest.approx(2 / 3)
-
-
-def test_count_accuracy_only_where_gold_has_number():
-    m = count_accuracy([1178, None, 250], [1178, 5, 200])
-    assert m == {"accuracy": 0.5, "correct": 1, "n": 2}
-
-
-def test_score_scores_list_fields_on_gold_disputes_only():
-    gold = [
-        {"is_dispute": True, "countries": ["IN"], "platforms": ["twitter"], "accounts_targeted": 10,
-         "dispute_key": "k1", "duplicate_group": None},
-        {"is_dispute": False, "countries": [], "platforms": [], "accounts_targeted": None,
-         "dispute_key": None, "duplicate_group": None},
-    ]
-    pred = [
-        {"is_dispute": True, "countries": ["IN"], "platforms": ["twitter", "other"], "accounts_targeted": 10,
-         "dispute_key": "D1", "duplicate_group": None},
-        {"is_dispute": True, "countries": ["US"], "platforms": ["google"], "accounts_targeted": None,
-         "dispute_key": "D2", "duplicate_group": None},
-    ]
-    m = score(gold, pred)
-    assert m["countries"]["f1"] == 1.0  # the negative's wrong country is not a list-field error
-    assert m["platforms"]["precision"] == 0.5
-    assert m["accounts_targeted"]["accuracy"] == 1.0
-    assert m["is_dispute"]["negatives_rejected"] == 0.0
-    assert "is_dispute" in format_report(m | {"n_articles": 2, "n_disputes": 1})
-
-
-def test_load_jsonl_reports_broken_lines(tmp_path):
-    path = tmp_path / "x.jsonl"
-    path.write_text('{"id": "a"}\n{broken\n\n[1, 2]\n{"id": "b"}\n', encoding="utf-8")
-    loaded = load_jsonl(path)
-    assert [r["id"] for r in loaded.records] == ["a", "b"]
-    assert len(loaded.errors) == 2
-    assert loaded.errors[0].startswith("line 2:") and loaded.errors[1].startswith("line 4:")
-
 
 # Pipeline predictions ---------------------------------------------------------------------
 

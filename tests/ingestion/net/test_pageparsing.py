@@ -3,7 +3,7 @@ import datetime
 import pytest
 
 from ingestion.errors import PermanentError
-from ingestion.extract import decode_html, extract_article, looks_binary
+from ingestion.net.pageparsing import decode_html, extract_article, looks_binary
 
 STORY = (
     "The communications ministry ordered the platform to remove the posts within a day. "

@@ -3,7 +3,7 @@ import socket
 import pytest
 
 from ingestion.errors import PermanentError, TransientError, UnsafeURLError
-from ingestion.urls import canonical_url, check_url_safe, ip_refusal
+from ingestion.net.urlsafety import canonical_url, check_url_safe, ip_refusal
 
 
 @pytest.mark.parametrize(

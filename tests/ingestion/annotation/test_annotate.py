@@ -6,8 +6,9 @@ from datetime import date
 
 import pytest
 
-from ingestion.annotate import Annotation, annotate_texts, detect_language
-from ingestion.nlp import PIPELINE_VERSION, build_pipeline, parse_count, parse_jail, parse_money
+from ingestion.annotation.annotate import Annotation, annotate_texts, detect_language
+from ingestion.annotation.cues import parse_count, parse_jail, parse_money
+from ingestion.annotation.nlp import PIPELINE_VERSION, build_pipeline
 
 INDIA_TITLE = "India orders Twitter to withhold accounts over farm protests"
 INDIA_ORDER = ("India's IT ministry on Monday ordered Twitter to withhold 1,178 accounts under "
@@ -233,7 +234,7 @@ def test_batch_preserves_order_and_mixed_languages(nlp):
 
 
 def test_gazetteer_tables_are_consistent():
-    from ingestion import gazetteer
+    from ingestion.annotation import gazetteer
 
     table = gazetteer.countries()
     assert len(table) >= 190 and "EU" in table

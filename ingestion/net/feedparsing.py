@@ -13,7 +13,7 @@ from urllib.parse import urljoin
 import feedparser
 
 from ingestion.errors import PermanentError
-from ingestion.urls import canonical_url
+from ingestion.net.urlsafety import canonical_url
 
 
 @dataclass

@@ -6,9 +6,9 @@ from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
 from config.celery import app
-from ingestion import services
+from ingestion import extracting
 from ingestion.models import Article, ArticleEvent, ArticleFingerprint, FetchedPage, StoryCluster
-from ingestion.services import articles_extract
+from ingestion.extracting import articles_extract
 from tests.factories import ArticleFactory
 from tests.ingestion.conftest import STORY, news_page, paragraphs
 
@@ -186,7 +186,7 @@ def test_postgresql_gets_statistics_on_fingerprints_before_the_first_lookup(monk
 
     if connection.vendor != "postgresql":
         pytest.skip("PostgreSQL's planner statistics")
-    monkeypatch.setattr(services, "_fingerprint_statistics", False)
+    monkeypatch.setattr(extracting, "_fingerprint_statistics", False)
     table = ArticleFingerprint._meta.db_table
     with connection.cursor() as cursor:
         # A fresh database's table: no statistics yet (rolled back with the test).
@@ -195,7 +195,7 @@ def test_postgresql_gets_statistics_on_fingerprints_before_the_first_lookup(monk
         assert extract_one(article.pk) is True
         cursor.execute("SELECT n_distinct FROM pg_stats WHERE tablename = %s AND attname = 'value'", [table])
         assert cursor.fetchone()[0] == -1  # every value distinct
-    assert services._fingerprint_statistics is True
+    assert extracting._fingerprint_statistics is True
 
 
 # Expiry of near-copy fingerprints ---------------------------------------------------------
@@ -209,7 +209,7 @@ def stored(*, created_days_ago: float, extracted_days_ago: float | None, values=
         created_at=now - datetime.timedelta(days=created_days_ago),
         extracted_at=None if extracted_days_ago is None else now - datetime.timedelta(days=extracted_days_ago),
     )
-    services._fingerprints_store([(article.pk, value * 1000 + article.pk) for value in values])
+    extracting._fingerprints_store([(article.pk, value * 1000 + article.pk) for value in values])
     return article
 
 
@@ -222,24 +222,24 @@ def test_fingerprints_of_articles_stored_before_the_window_go_and_the_rest_stay(
     late = stored(created_days_ago=20, extracted_days_ago=2)  # retried for days, extracted lately
     stopped = stored(created_days_ago=20, extracted_days_ago=None)  # never marked extracted
     recent = stored(created_days_ago=1, extracted_days_ago=1)
-    assert services.fingerprints_expire(days=14, chunk=1) == 2
+    assert extracting.fingerprints_expire(days=14, chunk=1) == 2
     assert not has_fingerprints(old) and not has_fingerprints(stopped)
     assert has_fingerprints(late) and has_fingerprints(recent)
     assert Article.objects.filter(pk=old.pk, status=Article.Status.EXTRACTED).exists()  # the article stays
-    assert services.fingerprints_expire(days=14) == 0  # idempotent
+    assert extracting.fingerprints_expire(days=14) == 0  # idempotent
 
 
 def test_the_scan_stops_at_the_first_article_created_inside_the_window():
     recent = stored(created_days_ago=1, extracted_days_ago=1)
     after = stored(created_days_ago=30, extracted_days_ago=30)  # a later id is never older in practice
-    assert services.fingerprints_expire(days=14, chunk=1) == 0
+    assert extracting.fingerprints_expire(days=14, chunk=1) == 0
     assert has_fingerprints(recent) and has_fingerprints(after)
 
 
 def test_zero_days_keeps_every_fingerprint(settings):
     settings.INGEST_NEAR_COPY_DAYS = 0
     old = stored(created_days_ago=400, extracted_days_ago=400)
-    assert services.fingerprints_expire() == 0
+    assert extracting.fingerprints_expire() == 0
     assert has_fingerprints(old)
 
 
@@ -250,7 +250,7 @@ def test_a_copy_of_an_expired_article_is_a_story_of_its_own():
         created_at=timezone.now() - datetime.timedelta(days=20),
         extracted_at=timezone.now() - datetime.timedelta(days=20),
     )
-    assert services.fingerprints_expire(days=14) == 1
+    assert extracting.fingerprints_expire(days=14) == 1
     copy = fetched(news_page("Chatter told to suspend accounts", f"<p>(Wire) — {WIRE} Read more.</p>"),
                    url="https://b.example/y")
     assert extract_one(copy.pk)

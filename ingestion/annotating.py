@@ -14,11 +14,14 @@ from django.db import transaction
 from django.db.models import Count, F, Max
 from django.utils import timezone
 
+import disputes.attach
 from disputes.models import Actor, ActorAlias
 
-from .annotate import Annotation, annotate_texts
+from . import batches
+from .annotation.annotate import Annotation, annotate_texts
+from .annotation.nlp import PIPELINE_VERSION, build_pipeline
+from .errors import InfrastructureError, PermanentError, is_infrastructure
 from .models import Article, ArticleAnnotation, ArticleEvent, Claim, Mention
-from .nlp import PIPELINE_VERSION, build_pipeline
 
 log = logging.getLogger(__name__)
 
@@ -184,8 +187,6 @@ def articles_annotate(*, article_ids: Sequence[int], attach: bool = True) -> lis
 
     Returns the ids annotated. Articles without text are skipped.
     """
-    from disputes.attach import article_attach
-
     # Attached in this order, which decides the disputes they join: dated articles first, newest
     # first. Article.Meta.ordering alone put undated ones first on PostgreSQL and last on
     # SQLite; undated first, each proposed a dispute that dated reports could not join.
@@ -203,7 +204,7 @@ def articles_annotate(*, article_ids: Sequence[int], attach: bool = True) -> lis
         for article, annotation in zip(articles, annotations):
             annotation_store(article=article, annotation=annotation, index=index, platform_actors=platform_actors)
             if attach:
-                article_attach(article=article)
+                disputes.attach.article_attach(article=article)
         # Only articles arriving from extraction move on (and get one history line);
         # re-annotating an annotated article refreshes its findings alone.
         arriving = list(
@@ -246,18 +247,13 @@ def articles_annotate_step(*, article_ids: Sequence[int], final_attempt: bool = 
     them again). Any other failure is recorded on the article that causes it, which then stops
     instead of coming back forever. The rest of its batch goes on.
     """
-    from . import services
-
-    batch = services._claim(list(article_ids), Article.Status.EXTRACTED, fields=("pk", "attempts"))
+    batch = batches.claim(list(article_ids), Article.Status.EXTRACTED, fields=("pk", "attempts"))
     _annotate_held(batch, batch.articles)
-    services._raise_for_retry(batch, final_attempt)
+    batches.raise_for_retry(batch, final_attempt)
     return batch.done
 
 
-def _annotate_held(batch, articles: list[Article]) -> None:
-    from . import services
-    from .errors import InfrastructureError, PermanentError, is_infrastructure
-
+def _annotate_held(batch: batches.Batch, articles: list[Article]) -> None:
     if not articles:
         return
     try:
@@ -268,7 +264,7 @@ def _annotate_held(batch, articles: list[Article]) -> None:
             batch.error = error
             for article in articles:
                 try:
-                    services._release(article, batch.token, from_status=Article.Status.EXTRACTED, error=error)
+                    batches.release(article, batch.token, from_status=Article.Status.EXTRACTED, error=error)
                 except Exception:  # the database itself may be down: the lease expires alone
                     log.warning("could not release article %s after %r", article.pk, exc)
             return
@@ -278,10 +274,10 @@ def _annotate_held(batch, articles: list[Article]) -> None:
             return
         log.exception("annotation failed for article %s", articles[0].pk)
         error = PermanentError(f"Annotation failed: {type(exc).__name__}: {exc}"[:2000], code="annotation")
-        services._fail(articles[0], batch.token, from_status=Article.Status.EXTRACTED, error=error)
+        batches.fail(articles[0], batch.token, from_status=Article.Status.EXTRACTED, error=error)
         return
     batch.done.extend(done)
     for article in articles:
         if article.pk not in done:  # no text to read: it would come back forever
-            services._fail(article, batch.token, from_status=Article.Status.EXTRACTED,
-                           error=PermanentError("no text to annotate", code="no_text"))
+            batches.fail(article, batch.token, from_status=Article.Status.EXTRACTED,
+                         error=PermanentError("no text to annotate", code="no_text"))
