@@ -113,7 +113,7 @@ def build(scale: dict, seed: int) -> None:
         Actor, Demand, DemandType, Dispute, DisputeParty, Event, EventKind, Evidence, Outcome, OutcomeKind,
         Penalty, Platform, Precision, Topic,
     )
-    from disputes.search import drop_search_index, ensure_search_index
+    from disputes.site.search import drop_search_index, ensure_search_index
     from ingestion.models import Article, Source, StoryCluster
 
     rng = random.Random(seed)

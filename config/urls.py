@@ -13,6 +13,6 @@ urlpatterns = [
     path("admin/review/", include("disputes.review_urls")),
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
-    path("api/", include("disputes.api_urls")),
-    path("", include("disputes.urls")),
+    path("api/", include("disputes.site.api_urls")),
+    path("", include("disputes.site.urls")),
 ]

@@ -22,11 +22,12 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from ingestion.models import Article
 
-from . import selectors, services
+from . import services
+from .site import selectors
 from .countries import country_name
-from .forms import TimelineForm
-from .highlight import highlight
-from .links import external_link
+from .site.forms import TimelineForm
+from .site.highlight import highlight
+from .site.links import external_link
 from .models import (
     Actor,
     ActorAlias,

@@ -30,7 +30,7 @@ class ReviewState(models.TextChoices):
 
 class LoadedReviewState:
     """Remembers the review state a row was read with (Django's `from_db` hook), so that
-    taking back a confirmation counts as a public change (disputes.caching)."""
+    taking back a confirmation counts as a public change (disputes.site.caching)."""
 
     @classmethod
     def from_db(cls, db, field_names, values):

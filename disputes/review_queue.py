@@ -14,7 +14,7 @@ from django.utils.safestring import SafeString
 from ingestion.models import Claim
 
 from . import calibration
-from .highlight import highlight
+from .site.highlight import highlight
 from .models import Demand, Dispute, Event, Evidence, Outcome, ReviewState
 
 # Sentences shown either side of a quote.

@@ -57,7 +57,7 @@ def test_every_cached_template_fragment_varies_on_the_data_version():
 def test_a_request_reads_the_data_version_once_and_sees_its_own_change():
     from django.core.signals import request_finished, request_started
 
-    from disputes import caching
+    from disputes.site import caching
 
     request_started.send(sender=None)
     try:

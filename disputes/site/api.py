@@ -10,11 +10,13 @@ from django.http import Http404
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
+from ingestion.models import Article
+
 from . import exports, selectors
-from .countries import COUNTRY_CHOICES
+from disputes.countries import COUNTRY_CHOICES
 from .forms import DisputeFilterForm
 from .links import safe_href
-from .models import (
+from disputes.models import (
     Actor,
     ActorKind,
     Demand,
@@ -28,6 +30,7 @@ from .models import (
     UNREVIEWED_LABEL,
 )
 from .openapi import PAGE_MAX, openapi_document
+from .search import article_match_sql, terms
 
 
 class PagingForm(forms.Form):
@@ -299,10 +302,6 @@ def actors(request):
 
 @require_safe
 def articles(request):
-    from ingestion.models import Article
-
-    from .search import article_match_sql, terms
-
     form = ArticleApiForm(request.GET)
     if not form.is_valid():
         return _errors(form)

@@ -20,6 +20,8 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db.models.signals import post_delete
 from django.utils.functional import SimpleLazyObject
 
+from disputes.models import ReviewState
+
 VERSION_KEY = "standoff:data-version"
 CACHE_SECONDS = 600
 
@@ -86,8 +88,6 @@ def shows_publicly(sender, instance) -> bool:
     row = _reviewed_row(instance) if instance is not None else None
     if row is None:
         return True  # actors, topics, platform reports: always public
-    from .models import ReviewState
-
     return ReviewState.CONFIRMED in (row.review_state, getattr(row, "_loaded_review_state", None))
 
 

@@ -14,7 +14,7 @@ from django.db.models import Q
 
 from .exports import neutralise
 from .links import safe_href
-from .models import Actor, Demand, Dispute, Event, Evidence, Outcome, Penalty
+from disputes.models import Actor, Demand, Dispute, Event, Evidence, Outcome, Penalty
 
 def _confirmed_disputes():
     return Dispute.objects.public()

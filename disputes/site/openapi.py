@@ -6,8 +6,8 @@ checks every endpoint's responses and limits against this document.
 
 from django.conf import settings
 
-from .countries import COUNTRY_CODES
-from .models import (
+from disputes.countries import COUNTRY_CODES
+from disputes.models import (
     ActorKind,
     DemandType,
     DisputeStatus,

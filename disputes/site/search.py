@@ -22,6 +22,9 @@ from django.db.models import DEFERRED
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from disputes.models import Dispute, Evidence
+from ingestion.models import Article
+
 # Highlight markers that cannot occur in news text; swapped for <mark> after escaping.
 MARK_START, MARK_END = "\ue000", "\ue001"
 MAX_TERMS = 12
@@ -335,10 +338,6 @@ _COLUMNS = {
 
 
 def _model(kind: str):
-    from ingestion.models import Article
-
-    from .models import Dispute
-
     return Dispute if kind == "dispute" else Article
 
 
@@ -374,8 +373,6 @@ def _scope(kind: str, archive: bool) -> tuple[str, tuple]:
 def _cited(template: str) -> tuple[str, tuple]:
     """The public disputes citing an article in public evidence, as [[id, title, slug], ...]
     in the order of the evidence (Evidence.Meta.ordering)."""
-    from .models import Evidence
-
     sql, params = _ids(Evidence.objects.public())
     return template.format(public=sql), params
 
@@ -400,8 +397,6 @@ def _instance(model, fields: list[str], values: dict):
 def _hits(kind: str, rows: list, columns: tuple[str, ...], passages: Passages) -> list[Hit]:
     """Hits from (id, *columns, rank, body, cited) rows; `cited` lists the
     disputes an article is evidence for (one evidence row per dispute and article)."""
-    from .models import Dispute
-
     model = _model(kind)
     fields = [f.attname for f in model._meta.concrete_fields]
     dispute_fields = [f.attname for f in Dispute._meta.concrete_fields]

@@ -27,10 +27,14 @@ from django.db.models import (
     When,
 )
 
+from ingestion.models import Article
+from ingestion.selectors import ingestion_health as health_of_ingestion
+
 from . import charts
-from .countries import country_name
-from .dbfunctions import DaysBetween, Year
-from .models import (
+from .search import dispute_match_sql, terms
+from disputes.countries import country_name
+from disputes.dbfunctions import DaysBetween, Year
+from disputes.models import (
     Actor,
     CountryRollup,
     Demand,
@@ -46,6 +50,7 @@ from .models import (
     ReviewState,
     ShutdownEvent,
     Topic,
+    format_date,
 )
 
 CONFIRMED = ReviewState.CONFIRMED
@@ -91,8 +96,6 @@ def targets_prefetch() -> Prefetch:
 
 def disputes_filtered(data: dict):
     """Confirmed disputes matching a cleaned `DisputeFilterForm`, in its order."""
-    from .search import dispute_match_sql, terms
-
     qs = Dispute.objects.public()
     if data.get("country"):
         qs = qs.filter(country=data["country"])
@@ -153,8 +156,6 @@ class TimelineEntry:
 
     @property
     def date_display(self) -> str:
-        from .models import format_date
-
         return format_date(self.date, self.precision)
 
     @property
@@ -270,9 +271,6 @@ def ingestion_health() -> dict:
     """The public face of ingestion.selectors.ingestion_health: counts by state,
     sources, queue lengths and runs in progress (no URLs or error texts, which
     stay with curators in the admin)."""
-    from ingestion.models import Article
-    from ingestion.selectors import ingestion_health as health_of_ingestion
-
     health = health_of_ingestion(failures=0)
     total = sum(health.counts.values())
     failed = health.counts.get(Article.Status.FAILED, 0)

@@ -9,8 +9,8 @@ from django.utils.feedgenerator import Atom1Feed
 
 from . import selectors
 from .caching import cached
-from .countries import COUNTRY_CODES, country_name
-from .models import Platform
+from disputes.countries import COUNTRY_CODES, country_name
+from disputes.models import Platform
 
 # Atom's text constructs. Titles and summaries here are plain text (curated, or quoted from
 # articles), so they are declared type="text": a reader shows `<img onerror=…>` in a quote as

@@ -7,7 +7,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.http import JsonResponse
 from django.utils import timezone
 
-from .models import ApiToken
+from disputes.models import ApiToken
 
 MAX_ACTIVE_TOKENS = 10
 

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from . import feeds, views
+from . import syndication, views
 
 app_name = "disputes"
 
@@ -20,7 +20,7 @@ urlpatterns = [
     path("account/tokens/", views.token_create, name="token-create"),
     path("account/tokens/<int:token_id>/revoke/", views.token_revoke, name="token-revoke"),
     re_path(r"^search/export\.(?P<fmt>csv|json)$", views.search_export, name="search-export"),
-    path("feeds/events/", feeds.EventFeed(), name="feed"),
-    path("feeds/countries/<str:code>/", feeds.CountryEventFeed(), name="feed-country"),
-    path("feeds/platforms/<slug:platform>/", feeds.PlatformEventFeed(), name="feed-platform"),
+    path("feeds/events/", syndication.EventFeed(), name="feed"),
+    path("feeds/countries/<str:code>/", syndication.CountryEventFeed(), name="feed-country"),
+    path("feeds/platforms/<slug:platform>/", syndication.PlatformEventFeed(), name="feed-platform"),
 ]

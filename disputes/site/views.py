@@ -14,10 +14,10 @@ from django.views.decorators.vary import vary_on_headers
 
 from . import exports, selectors, tokens
 from .caching import cached, data_version, lazy_items
-from .countries import COUNTRY_CODES, country_name
+from disputes.countries import COUNTRY_CODES, country_name
 from .forms import CompareForm, DisputeFilterForm, PageForm, SearchForm, TimelineForm
 from .links import safe_href
-from .models import Actor, ActorRedirect, ApiToken, Dispute, DisputeRedirect, Platform
+from disputes.models import Actor, ActorRedirect, ApiToken, Dispute, DisputeRedirect, Platform
 from .search import MARK_END, MARK_START
 from .search import search as full_text_search
 from .tokens import export_limit

@@ -16,7 +16,7 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
-from disputes.caching import bump_data_version
+from disputes.site.caching import bump_data_version
 from disputes.models import PlatformReport, ShutdownEvent
 from disputes.services import shutdown_events_suggest_disputes
 

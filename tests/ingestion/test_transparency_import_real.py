@@ -6,7 +6,7 @@ from collections import Counter
 import pytest
 
 from disputes.models import PlatformReport, ShutdownEvent
-from disputes.selectors import platform_figures_for_country, platform_figures_for_platform
+from disputes.site.selectors import platform_figures_for_country, platform_figures_for_platform
 from ingestion.transparency.importer import import_transparency
 
 from .transparency_support import DATA_DIR, requires_shared_data

@@ -7,7 +7,7 @@ from django import template
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 
-from disputes.links import external_link, safe_href
+from disputes.site.links import external_link, safe_href
 from disputes.models import UNREVIEWED_LABEL
 
 register = template.Library()

@@ -10,7 +10,7 @@ import pytest
 from django.core.management import call_command
 
 from disputes.models import Actor, Dispute, Topic
-from disputes.tokens import token_create
+from disputes.site.tokens import token_create
 from tests.factories import ArticleFactory, EvidenceFactory
 
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from disputes.exports import neutralise
+from disputes.site.exports import neutralise
 from tests.factories import DisputeFactory, PartyFactory, PlatformFactory
 
 pytestmark = pytest.mark.django_db

@@ -59,7 +59,7 @@ def test_the_home_page_asks_the_panel_to_refresh_itself(client, django_user_mode
 def test_recent_demands_count_confirmed_demands_of_confirmed_disputes_only(db):
     import datetime
 
-    from disputes.selectors import home_figures
+    from disputes.site.selectors import home_figures
     from tests.factories import DemandFactory
 
     today = datetime.date(2026, 11, 27)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from disputes.links import external_link, safe_href
+from disputes.site.links import external_link, safe_href
 
 
 @pytest.mark.parametrize("url", [

@@ -6,7 +6,7 @@ import re
 import pytest
 from django.db import connection
 
-from disputes.search import MARK_END, MARK_START, PASSAGE_WORDS, search
+from disputes.site.search import MARK_END, MARK_START, PASSAGE_WORDS, search
 from tests.factories import ArticleFactory, DisputeFactory
 
 pytestmark = pytest.mark.django_db
@@ -147,7 +147,7 @@ def test_status_updates_keep_the_index_and_text_edits_refresh_it(corpus):
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="FTS5 triggers are SQLite's")
 def test_an_old_update_trigger_on_every_column_is_replaced(db):
-    from disputes.search import ensure_search_index
+    from disputes.site.search import ensure_search_index
 
     with connection.cursor() as cursor:
         cursor.execute("DROP TRIGGER ingestion_article_fts_au")
@@ -164,7 +164,7 @@ def test_an_old_update_trigger_on_every_column_is_replaced(db):
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="FTS5 leaf size is SQLite's")
 def test_an_index_with_the_default_leaf_size_is_rebuilt_with_the_smaller_one(corpus):
-    from disputes.search import FTS5_PAGE_SIZE, ensure_search_index
+    from disputes.site.search import FTS5_PAGE_SIZE, ensure_search_index
 
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM ingestion_article_fts_config WHERE k = 'pgsz'")  # an index from before
