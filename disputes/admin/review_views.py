@@ -15,8 +15,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from . import review_queue, services
-from .models import Demand, Dispute, Event, Outcome, ReviewState
+from .. import services
+from . import review_queue
+from ..models import Demand, Dispute, Event, Outcome, ReviewState
 
 TEMPLATE = "admin/disputes/review_queue.html"
 FACTS = ("demand", "outcome", "event")
