@@ -6,10 +6,11 @@ from django.contrib import admin, messages
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
-from .. import services
-from ..site.links import external_link
-from ..models import PlatformReport, ShutdownEvent
-from .common import CountryFilter
+from disputes.admin.common import CountryFilter
+from disputes.models import PlatformReport, ShutdownEvent
+from disputes.site.links import external_link
+
+from . import services
 
 
 def _pretty_json(value) -> str:

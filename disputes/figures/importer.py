@@ -14,14 +14,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db import transaction
+from django.dispatch import Signal
 from django.utils import timezone
 
-from disputes.site.caching import bump_data_version
 from disputes.models import PlatformReport, ShutdownEvent
-from disputes.services import shutdown_events_suggest_disputes
 
 from . import google, meta, stop, twitter
 from .common import ParsedRow, RowError, SkippedRow, StopEvent
+from .services import shutdown_events_suggest_disputes
+
+# Sent after an import: bulk writes send no model signals, and the site's page cache listens.
+figures_imported = Signal()
 
 PARSERS = {"google": google.parse, "meta": meta.parse, "twitter": twitter.parse, "stop": stop.parse}
 BATCH_SIZE = 500
@@ -103,8 +106,7 @@ def import_transparency(*, source: str, path: Path | str, progress: Progress | N
     else:
         _upsert(PlatformReport, REPORT_FIELDS, [_report_fields(r) for r in records], summary, progress,
                 source=source)
-    # Bulk writes send no signals: tell the page cache that the figures changed.
-    bump_data_version()
+    figures_imported.send(sender=import_transparency, source=source)
     summary.seconds = time.perf_counter() - started
     return summary
 

@@ -20,6 +20,8 @@ class SiteConfig(AppConfig):
 
     def ready(self):
         # Imported here, not at the top: they read models, which load after app configs.
+        from disputes.figures.importer import figures_imported
+
         from . import caching
 
         domain = apps.get_app_config("disputes")
@@ -39,3 +41,5 @@ class SiteConfig(AppConfig):
                 signal.connect(caching.bump_data_version, sender=model,
                                dispatch_uid=f"disputes.caching.{model._meta.model_name}.{signal}")
         m2m_changed.connect(caching.bump_data_version, dispatch_uid="disputes.caching.m2m")
+        # Imports write in bulk, which sends no model signals.
+        figures_imported.connect(caching.figures_changed, dispatch_uid="disputes.caching.figures")

@@ -91,6 +91,11 @@ def shows_publicly(sender, instance) -> bool:
     return ReviewState.CONFIRMED in (row.review_state, getattr(row, "_loaded_review_state", None))
 
 
+def figures_changed(**kwargs) -> None:
+    """An import of the platforms' figures wrote in bulk: every figure may have changed."""
+    bump_data_version()
+
+
 def bump_data_version(sender=None, instance=None, signal=None, **kwargs) -> None:
     if sender is not None:
         # Deletes are rare and cascade: reading each deleted row's parent would cost a

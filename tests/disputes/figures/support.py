@@ -5,9 +5,11 @@ from pathlib import Path
 
 import pytest
 
+from disputes.figures.common import RowError, SkippedRow
+
 SHARED_DIR = Path(
     os.environ.get("STANDOFF_SHARED_DIR")
-    or Path(__file__).resolve().parents[2].parent / "shared"
+    or Path(__file__).resolve().parents[3].parent / "shared"
 )
 DATA_DIR = SHARED_DIR / "data"
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "transparency"
@@ -19,8 +21,6 @@ requires_shared_data = pytest.mark.skipif(
 
 def split(results):
     """(records, errors, skipped) from a parser's output."""
-    from ingestion.transparency.common import RowError, SkippedRow
-
     results = list(results)
     errors = [r for r in results if isinstance(r, RowError)]
     skipped = [r for r in results if isinstance(r, SkippedRow)]

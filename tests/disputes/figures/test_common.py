@@ -3,7 +3,7 @@ from decimal import Decimal
 
 import pytest
 
-from ingestion.transparency.common import (
+from disputes.figures.common import (
     Count,
     country_iso2,
     csv_files,

@@ -4,10 +4,10 @@ from decimal import Decimal
 
 import pytest
 
-from ingestion.transparency import google
-from ingestion.transparency.common import SourceFormatError
+from disputes.figures import google
+from disputes.figures.common import SourceFormatError
 
-from .transparency_support import DATA_DIR, FIXTURES, requires_shared_data, split
+from .support import DATA_DIR, FIXTURES, requires_shared_data, split
 
 GOOGLE = FIXTURES / "google"
 

@@ -7,9 +7,9 @@ import pytest
 
 from disputes.models import PlatformReport, ShutdownEvent
 from disputes.site.selectors import platform_figures_for_country, platform_figures_for_platform
-from ingestion.transparency.importer import import_transparency
+from disputes.figures.importer import import_transparency
 
-from .transparency_support import DATA_DIR, requires_shared_data
+from .support import DATA_DIR, requires_shared_data
 
 pytestmark = [requires_shared_data, pytest.mark.django_db]
 

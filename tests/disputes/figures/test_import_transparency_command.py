@@ -11,9 +11,9 @@ from django.core.management import CommandError, call_command
 
 from disputes.models import PlatformReport
 
-from .transparency_support import FIXTURES
+from .support import FIXTURES
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def _run(*args):

@@ -7,10 +7,10 @@ from decimal import Decimal
 import pytest
 
 from disputes.models import Actor, PlatformReport, ShutdownEvent
-from ingestion.transparency.importer import import_transparency
+from disputes.figures.importer import import_transparency
 from tests.factories import DisputeFactory, PartyFactory, PlatformFactory, ShutdownEventFactory
 
-from .transparency_support import FIXTURES
+from .support import FIXTURES
 
 pytestmark = pytest.mark.django_db
 

@@ -3,10 +3,10 @@ from datetime import date
 
 import pytest
 
-from ingestion.transparency import meta
-from ingestion.transparency.common import SourceFormatError
+from disputes.figures import meta
+from disputes.figures.common import SourceFormatError
 
-from .transparency_support import DATA_DIR, FIXTURES, requires_shared_data, split
+from .support import DATA_DIR, FIXTURES, requires_shared_data, split
 
 META = FIXTURES / "meta"
 

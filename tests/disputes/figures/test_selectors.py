@@ -3,7 +3,7 @@ from decimal import Decimal
 
 import pytest
 
-from disputes.site.selectors import (
+from disputes.figures.selectors import (
     platform_figures_for_country,
     platform_figures_for_platform,
     shutdown_events_for_country,

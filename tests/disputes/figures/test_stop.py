@@ -2,10 +2,10 @@ from datetime import date
 
 import pytest
 
-from ingestion.transparency import stop
-from ingestion.transparency.common import SourceFormatError
+from disputes.figures import stop
+from disputes.figures.common import SourceFormatError
 
-from .transparency_support import DATA_DIR, FIXTURES, requires_shared_data, split
+from .support import DATA_DIR, FIXTURES, requires_shared_data, split
 
 FILE = FIXTURES / "stop" / "stop-quirks.csv"
 

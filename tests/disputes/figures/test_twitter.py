@@ -3,10 +3,10 @@ from decimal import Decimal
 
 import pytest
 
-from ingestion.transparency import twitter
-from ingestion.transparency.common import SourceFormatError
+from disputes.figures import twitter
+from disputes.figures.common import SourceFormatError
 
-from .transparency_support import DATA_DIR, FIXTURES, requires_shared_data, split
+from .support import DATA_DIR, FIXTURES, requires_shared_data, split
 
 FILE = FIXTURES / "twitter" / "removal-requests.csv"
 

@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 
 from tests.factories import DisputeFactory, PartyFactory, PlatformFactory, PlatformReportFactory
-from tests.ingestion.transparency_support import DATA_DIR, requires_shared_data
+from tests.disputes.figures.support import DATA_DIR, requires_shared_data
 
 pytestmark = pytest.mark.django_db
 
