@@ -9,11 +9,10 @@ CSV record starts, so a curator can open the file at that line.
 
 from __future__ import annotations
 
-import calendar
 import csv
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -222,10 +221,6 @@ def period_from_label(text: str) -> tuple[date, date]:
 
 def period_label(start: date) -> str:
     return f"{start.year}-H{1 if start.month <= 6 else 2}"
-
-
-def last_day_of_month(year: int, month: int) -> int:
-    return calendar.monthrange(year, month)[1]
 
 
 # --- countries -------------------------------------------------------------
@@ -583,6 +578,39 @@ def read_csv(path: Path) -> Iterator[tuple[int, list[str]]]:
                 yield start, cells
         except csv.Error as exc:  # e.g. a cell over the csv module's field size limit
             raise SourceFormatError(f"{path.name}: line {reader.line_num}: {exc}") from exc
+
+
+def parse_each(path: Path | str, parse_file: Callable[[Path], Iterator]) -> Iterator:
+    """Every record of every CSV file at `path`, file by file."""
+    for file in csv_files(path):
+        yield from parse_file(file)
+
+
+def read_header(path: Path) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
+    """The file's header (names stripped) and an iterator over the records after it."""
+    rows = read_csv(path)
+    try:
+        _, header = next(rows)
+    except StopIteration:
+        raise SourceFormatError(f"{path.name}: empty file") from None
+    return [name.strip() for name in header], rows
+
+
+def table_records(path: Path, header: list[str], rows, parse_row: Callable[[dict, int], Iterable], *,
+                  strip: bool = True) -> Iterator:
+    """What `parse_row(row, line)` makes of each non-blank record as a {column: cell} dict,
+    and a RowError for a record of the wrong width or one `parse_row` rejects (ValueError)."""
+    for line, cells in rows:
+        if is_blank(cells):
+            continue
+        if len(cells) != len(header):
+            yield RowError(line, f"expected {len(header)} fields, found {len(cells)}", path.name)
+            continue
+        row = dict(zip(header, [c.strip() for c in cells] if strip else cells))
+        try:
+            yield from parse_row(row, line)
+        except ValueError as exc:
+            yield RowError(line, str(exc), path.name)
 
 
 def header_index(header: list[str]) -> dict[str, int]:

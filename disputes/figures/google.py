@@ -21,13 +21,13 @@ from .common import (
     RowError,
     SourceFormatError,
     clean_code,
-    csv_files,
     header_index,
-    is_blank,
     parse_count,
     parse_decimal,
+    parse_each,
     period_from_end,
-    read_csv,
+    read_header,
+    table_records,
 )
 
 SOURCE = "google"
@@ -46,16 +46,11 @@ HISTORICAL_ALL = "All Requests: "
 
 
 def parse(path: Path | str) -> Iterator[ParsedRow | RowError]:
-    for file in csv_files(path):
-        yield from parse_file(file)
+    return parse_each(path, parse_file)
 
 
 def parse_file(path: Path) -> Iterator[ParsedRow | RowError]:
-    rows = read_csv(path)
-    try:
-        _, header = next(rows)
-    except StopIteration:
-        raise SourceFormatError(f"{path.name}: empty file") from None
+    header, rows = read_header(path)
     columns = header_index(header)
     if "Product" in columns and "Total" in columns:
         parse_row, dataset = _parse_detailed, "google-detailed"
@@ -65,17 +60,9 @@ def parse_file(path: Path) -> Iterator[ParsedRow | RowError]:
         parse_row, dataset = _parse_summary, "google-summary"
     else:
         raise SourceFormatError(f"{path.name}: not a Google government-removals CSV")
-    for line, cells in rows:
-        if is_blank(cells):
-            continue
-        if len(cells) != len(header):
-            yield RowError(line, f"expected {len(header)} fields, found {len(cells)}", path.name)
-            continue
-        row = {name.strip(): value.strip() for name, value in zip(header, cells)}
-        try:
-            yield parse_row(row, line=line, file=path.name, dataset=dataset)
-        except ValueError as exc:
-            yield RowError(line, str(exc), path.name)
+    yield from table_records(
+        path, header, rows, lambda row, line: [parse_row(row, line=line, file=path.name, dataset=dataset)]
+    )
 
 
 def _base(row: dict, *, line: int, file: str, dataset: str) -> dict:

@@ -23,12 +23,12 @@ from .common import (
     SourceFormatError,
     clean_code,
     country_iso2,
-    csv_files,
-    is_blank,
     parse_count,
+    parse_each,
     period_from_label,
     period_label,
-    read_csv,
+    read_header,
+    table_records,
 )
 
 SOURCE = "meta"
@@ -37,8 +37,7 @@ ALL_META = "Facebook and Instagram (not split)"
 
 
 def parse(path: Path | str) -> Iterator[ParsedRow | RowError]:
-    for file in csv_files(path):
-        yield from parse_file(file)
+    return parse_each(path, parse_file)
 
 
 def parse_file(path: Path) -> Iterator[ParsedRow | RowError]:
@@ -46,12 +45,7 @@ def parse_file(path: Path) -> Iterator[ParsedRow | RowError]:
         start, end = period_from_label(path.stem)
     except ValueError as exc:
         raise SourceFormatError(f"{path.name}: {exc}") from None
-    rows = read_csv(path)
-    try:
-        _, header = next(rows)
-    except StopIteration:
-        raise SourceFormatError(f"{path.name}: empty file") from None
-    header = [name.strip() for name in header]
+    header, rows = read_header(path)
     if [h.casefold() for h in header] == ["country", "count"]:
         parse_row, dataset = _parse_old, "meta-combined"
     elif "ISO Code" in header and "total" in header:
@@ -59,22 +53,16 @@ def parse_file(path: Path) -> Iterator[ParsedRow | RowError]:
     else:
         raise SourceFormatError(f"{path.name}: not a Meta content-restrictions CSV")
     label = period_label(start)
-    for line, cells in rows:
-        if is_blank(cells):
-            continue
-        if len(cells) != len(header):
-            yield RowError(line, f"expected {len(header)} fields, found {len(cells)}", path.name)
-            continue
-        row = dict(zip(header, (c.strip() for c in cells)))
+
+    def records(row: dict, line: int) -> list[ParsedRow]:
         base = dict(
             source=SOURCE, dataset=dataset, line=line, file=path.name,
             period_start=start, period_end=end, raw=row,
             items_unit="items restricted", reason="Local law",
         )
-        try:
-            yield from parse_row(row, base, label)
-        except ValueError as exc:
-            yield RowError(line, str(exc), path.name)
+        return parse_row(row, base, label)
+
+    yield from table_records(path, header, rows, records)
 
 
 def _parse_old(row: dict, base: dict, label: str) -> list[ParsedRow]:

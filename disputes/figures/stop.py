@@ -20,11 +20,11 @@ from .common import (
     RowError,
     SourceFormatError,
     StopEvent,
-    csv_files,
-    is_blank,
+    parse_each,
     parse_iso_date,
-    read_csv,
+    read_header,
     split_countries,
+    table_records,
 )
 
 SOURCE = "stop"
@@ -61,37 +61,23 @@ KEY_FIELDS = ("start_date", "country", "area_name", "shutdown_extent", "shutdown
 
 
 def parse(path: Path | str) -> Iterator[StopEvent | RowError]:
-    for file in csv_files(path):
-        yield from parse_file(file)
+    return parse_each(path, parse_file)
 
 
 def parse_file(path: Path) -> Iterator[StopEvent | RowError]:
-    rows = read_csv(path)
-    try:
-        _, header = next(rows)
-    except StopIteration:
-        raise SourceFormatError(f"{path.name}: empty file") from None
-    header = [name.strip() for name in header]
+    header, rows = read_header(path)
     missing = REQUIRED_COLUMNS - set(header)
     if missing:
         raise SourceFormatError(f"{path.name}: not a STOP CSV (no {', '.join(sorted(missing))})")
     seen: Counter[str] = Counter()
-    for line, cells in rows:
-        if is_blank(cells):
-            continue
-        if len(cells) != len(header):
-            yield RowError(line, f"expected {len(header)} fields, found {len(cells)}", path.name)
-            continue
-        row = dict(zip(header, cells))
-        try:
-            event = _parse_row(row, line=line, file=path.name)
-        except ValueError as exc:
-            yield RowError(line, str(exc), path.name)
-            continue
-        seen[event.source_key] += 1
-        if seen[event.source_key] > 1:
-            event.source_key += f"#{seen[event.source_key]}"
-        yield event
+    # Cells unstripped: the raw row is kept as published.
+    for record in table_records(path, header, rows, lambda row, line: [_parse_row(row, line=line, file=path.name)],
+                                strip=False):
+        if isinstance(record, StopEvent):
+            seen[record.source_key] += 1
+            if seen[record.source_key] > 1:
+                record.source_key += f"#{seen[record.source_key]}"
+        yield record
 
 
 def event_key(row: dict, countries: list[str]) -> str:

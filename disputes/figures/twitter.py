@@ -24,10 +24,10 @@ from .common import (
     SkippedRow,
     SourceFormatError,
     country_iso2,
-    csv_files,
     is_blank,
     parse_count,
     parse_decimal,
+    parse_each,
     period_from_start,
     read_csv,
 )
@@ -37,8 +37,7 @@ LEGAL_DEMANDS_COLUMNS = {"Time period start", "Country", "Combined requests"}
 
 
 def parse(path: Path | str) -> Iterator[ParsedRow | RowError | SkippedRow]:
-    for file in csv_files(path):
-        yield from parse_file(file)
+    return parse_each(path, parse_file)
 
 
 def parse_file(path: Path) -> Iterator[ParsedRow | RowError | SkippedRow]:
