@@ -228,6 +228,12 @@ def _decide_candidates(*, dispute, state, user, reason):
     )
 
 
+def _dispute_decide(*, dispute, state, user, reason, candidates_reason):
+    """Set a dispute's review state and, with it, its candidates' (inside the caller's decision)."""
+    review_set_state(records=[dispute], state=state, user=user, reason=reason)
+    _decide_candidates(dispute=dispute, state=state, user=user, reason=candidates_reason)
+
+
 @transaction.atomic
 def dispute_confirm(*, dispute: Dispute, user=None, reason: str = "") -> None:
     """Confirm a dispute with the candidate facts proposed for it.
@@ -242,10 +248,8 @@ def dispute_confirm(*, dispute: Dispute, user=None, reason: str = "") -> None:
         if dispute_status_apply(dispute=dispute):
             dispute._history_user = user
             dispute.save()
-        review_set_state(records=[dispute], state=ReviewState.CONFIRMED, user=user, reason=reason)
-        _decide_candidates(
-            dispute=dispute, state=ReviewState.CONFIRMED, user=user, reason=reason or "Confirmed with its dispute"
-        )
+        _dispute_decide(dispute=dispute, state=ReviewState.CONFIRMED, user=user, reason=reason,
+                        candidates_reason=reason or "Confirmed with its dispute")
 
 
 @transaction.atomic
@@ -329,8 +333,8 @@ def dispute_reject(*, dispute: Dispute, user=None, reason: str) -> None:
     the same articles again finds them decided and proposes nothing new.
     """
     with decision():
-        review_set_state(records=[dispute], state=ReviewState.REJECTED, user=user, reason=reason)
-        _decide_candidates(dispute=dispute, state=ReviewState.REJECTED, user=user, reason=reason)
+        _dispute_decide(dispute=dispute, state=ReviewState.REJECTED, user=user, reason=reason,
+                        candidates_reason=reason)
 
 
 # The models whose history rows name the decision that wrote them, parents first.

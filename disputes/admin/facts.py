@@ -47,6 +47,13 @@ class FactAdmin(RowErrorsMixin, ReviewActionsMixin, SimpleHistoryAdmin):
     actions = ["confirm_selected", "reject_selected"]
     autocomplete_fields = ["dispute"]
 
+    def get_fields(self, request, obj=None):
+        # The shared fields come first in the model (DisputeFact); the review state reads
+        # last, after what it reviews, as before the base existed.
+        fields = super().get_fields(request, obj)
+        last = [name for name in ("review_state", "drafted_fields") if name in fields]
+        return [name for name in fields if name not in last] + last
+
     def save_model(self, request, obj, form, change):
         # A text the curator edited is theirs, no longer the annotator's draft.
         if getattr(obj, "drafted_fields", None):

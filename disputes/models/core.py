@@ -479,6 +479,27 @@ class DisputeFactQuerySet(models.QuerySet):
         return self.filter(review_state=ReviewState.CANDIDATE)
 
 
+class DisputeFact(LoadedReviewState, FuzzyDateMixin):
+    """What demands, outcomes and events share: a vague date, a review state, timestamps.
+    Each keeps its own `dispute` key (the related names differ) and history."""
+
+    review_state = models.CharField(
+        max_length=10, choices=ReviewState.choices, default=ReviewState.CANDIDATE
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = DisputeFactQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        ordering = ["date", "id"]
+        constraints = [
+            in_vocabulary("review_state", ReviewState, "%(class)s_review_state_valid"),
+            in_vocabulary("date_precision", Precision, "%(class)s_precision_valid"),
+        ]
+
+
 # Built from disputes/vocab.py, which also gives each type its verb phrase and corpus value.
 DemandType = models.TextChoices(
     "DemandType",
@@ -487,7 +508,7 @@ DemandType = models.TextChoices(
 )
 
 
-class Demand(LoadedReviewState, FuzzyDateMixin):
+class Demand(DisputeFact):
     """What a government body demanded of a platform."""
 
     Type = DemandType
@@ -515,21 +536,11 @@ class Demand(LoadedReviewState, FuzzyDateMixin):
         related_name="demand",
         help_text="The annotator's claim this candidate was proposed from.",
     )
-    review_state = models.CharField(
-        max_length=10, choices=ReviewState.choices, default=ReviewState.CANDIDATE
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
     history = HistoricalRecords(bases=[DecisionHistory])
-    objects = DisputeFactQuerySet.as_manager()
 
-    class Meta:
-        ordering = ["date", "id"]
-        constraints = [
+    class Meta(DisputeFact.Meta):
+        constraints = DisputeFact.Meta.constraints + [
             in_vocabulary("demand_type", DemandType, "demand_type_valid"),
-            in_vocabulary("review_state", ReviewState, "demand_review_state_valid"),
-            in_vocabulary("date_precision", Precision, "demand_precision_valid"),
             models.CheckConstraint(
                 condition=Q(accounts_targeted__isnull=True) | Q(accounts_targeted__gte=0),
                 name="demand_accounts_non_negative",
@@ -642,7 +653,7 @@ class OutcomeKind(models.TextChoices):
 ENDING_OUTCOMES = frozenset({OutcomeKind.COMPLIED, OutcomeKind.BAN_LIFTED, OutcomeKind.DEMAND_WITHDRAWN})
 
 
-class Outcome(LoadedReviewState, DraftedTextMixin, FuzzyDateMixin):
+class Outcome(DraftedTextMixin, DisputeFact):
     """What happened: in a dispute, optionally answering one demand."""
 
     Kind = OutcomeKind
@@ -670,21 +681,11 @@ class Outcome(LoadedReviewState, DraftedTextMixin, FuzzyDateMixin):
         related_name="outcome",
         help_text="The annotator's claim this candidate was proposed from.",
     )
-    review_state = models.CharField(
-        max_length=10, choices=ReviewState.choices, default=ReviewState.CANDIDATE
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
     history = HistoricalRecords(bases=[DecisionHistory])
-    objects = DisputeFactQuerySet.as_manager()
 
-    class Meta:
-        ordering = ["date", "id"]
-        constraints = [
+    class Meta(DisputeFact.Meta):
+        constraints = DisputeFact.Meta.constraints + [
             in_vocabulary("kind", OutcomeKind, "outcome_kind_valid"),
-            in_vocabulary("review_state", ReviewState, "outcome_review_state_valid"),
-            in_vocabulary("date_precision", Precision, "outcome_precision_valid"),
             models.CheckConstraint(
                 condition=Q(accounts_withheld__isnull=True) | Q(accounts_withheld__gte=0),
                 name="outcome_accounts_non_negative",
@@ -729,7 +730,7 @@ class EventKind(models.TextChoices):
     OTHER = "other"
 
 
-class Event(LoadedReviewState, DraftedTextMixin, FuzzyDateMixin):
+class Event(DraftedTextMixin, DisputeFact):
     """Any other dated milestone: a meeting declined, a statement, a hearing, a law."""
 
     Kind = EventKind
@@ -741,21 +742,11 @@ class Event(LoadedReviewState, DraftedTextMixin, FuzzyDateMixin):
     actor = models.ForeignKey(
         Actor, null=True, blank=True, on_delete=models.PROTECT, related_name="events"
     )
-    review_state = models.CharField(
-        max_length=10, choices=ReviewState.choices, default=ReviewState.CANDIDATE
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
     history = HistoricalRecords(bases=[DecisionHistory])
-    objects = DisputeFactQuerySet.as_manager()
 
-    class Meta:
-        ordering = ["date", "id"]
-        constraints = [
+    class Meta(DisputeFact.Meta):
+        constraints = DisputeFact.Meta.constraints + [
             in_vocabulary("kind", EventKind, "event_kind_valid"),
-            in_vocabulary("review_state", ReviewState, "event_review_state_valid"),
-            in_vocabulary("date_precision", Precision, "event_precision_valid"),
         ]
         indexes = [
             # Dispute timeline: a dispute's events in date order.

@@ -266,26 +266,26 @@ def _facts(model, form):
     return qs.order_by("-date", "-id")
 
 
-@require_safe
-def demands(request):
-    form = DemandApiForm(request.GET)
+def _fact_list(request, form_class, model, kind_field: str, related: tuple, serialise, prefetch=()):
+    """One list endpoint of facts: filtered by `_facts`, then by their own kind field."""
+    form = form_class(request.GET)
     if not form.is_valid():
         return _errors(form)
-    qs = _facts(Demand, form).select_related("dispute", "made_by", "made_to").prefetch_related("penalties")
-    if form.cleaned_data["demand_type"]:
-        qs = qs.filter(demand_type=form.cleaned_data["demand_type"])
-    return _paginated(request, form, qs, _demand_json)
+    qs = _facts(model, form).select_related(*related).prefetch_related(*prefetch)
+    if form.cleaned_data[kind_field]:
+        qs = qs.filter(**{kind_field: form.cleaned_data[kind_field]})
+    return _paginated(request, form, qs, serialise)
+
+
+@require_safe
+def demands(request):
+    return _fact_list(request, DemandApiForm, Demand, "demand_type", ("dispute", "made_by", "made_to"),
+                      _demand_json, prefetch=("penalties",))
 
 
 @require_safe
 def outcomes(request):
-    form = OutcomeApiForm(request.GET)
-    if not form.is_valid():
-        return _errors(form)
-    qs = _facts(Outcome, form).select_related("dispute", "actor")
-    if form.cleaned_data["kind"]:
-        qs = qs.filter(kind=form.cleaned_data["kind"])
-    return _paginated(request, form, qs, _outcome_json)
+    return _fact_list(request, OutcomeApiForm, Outcome, "kind", ("dispute", "actor"), _outcome_json)
 
 
 @require_safe

@@ -19,6 +19,7 @@ import Stemmer
 
 from django.db import connection
 from django.db.models import DEFERRED
+from django.db.models.expressions import RawSQL
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -519,29 +520,22 @@ def search(kind: str, query: str, *, limit: int = 20, offset: int = 0, archive: 
     return _sqlite_search(kind, words, limit, offset, archive)
 
 
-def dispute_match_sql(query: str):
-    """A subquery of the ids of disputes matching `query`, for `filter(pk__in=...)`."""
-    from django.db.models.expressions import RawSQL
-
+def _match_sql(table: str, query: str) -> RawSQL:
+    """A subquery of the ids of `table`'s rows matching `query`, for `filter(pk__in=...)`."""
     words = terms(query)
     if connection.vendor == "postgresql":
         return RawSQL(
-            "SELECT id FROM disputes_dispute WHERE search_vector @@ plainto_tsquery('english', %s)",
-            [" ".join(words)],
+            f"SELECT id FROM {table} WHERE search_vector @@ plainto_tsquery('english', %s)", [" ".join(words)]
         )
     match = " ".join('"{}"'.format(w) for w in words)
-    return RawSQL("SELECT rowid FROM disputes_dispute_fts WHERE disputes_dispute_fts MATCH %s", [match])
+    return RawSQL(f"SELECT rowid FROM {table}_fts WHERE {table}_fts MATCH %s", [match])
 
 
-def article_match_sql(query: str):
-    """A subquery of the ids of articles matching `query`, for the API's `q` filter."""
-    from django.db.models.expressions import RawSQL
+def dispute_match_sql(query: str) -> RawSQL:
+    """The ids of disputes matching `query` (the disputes list's search box)."""
+    return _match_sql("disputes_dispute", query)
 
-    words = terms(query)
-    if connection.vendor == "postgresql":
-        return RawSQL(
-            "SELECT id FROM ingestion_article WHERE search_vector @@ plainto_tsquery('english', %s)",
-            [" ".join(words)],
-        )
-    match = " ".join('"{}"'.format(w) for w in words)
-    return RawSQL("SELECT rowid FROM ingestion_article_fts WHERE ingestion_article_fts MATCH %s", [match])
+
+def article_match_sql(query: str) -> RawSQL:
+    """The ids of articles matching `query`, for the API's `q` filter."""
+    return _match_sql("ingestion_article", query)
