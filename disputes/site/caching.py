@@ -1,14 +1,17 @@
 """Caching of the expensive, slowly changing parts of the pages (headline
 figures, charts, the compare matrix, menu choices).
 
-Keys carry a data version that every save or delete of a disputes model that a
-public page can show bumps, so a confirmed fact shows at once in this process.
-Candidates, which the annotator proposes all day while ingestion runs, and the
-reports it attaches (candidate evidence, on confirmed disputes too) do not: they would
-keep every page cold. Accepting a report (confirming its evidence) does. Bulk updates send no
-signals (merges use them), so entries also expire after CACHE_SECONDS. With
-the default per-process memory cache other web processes see a change within
-CACHE_SECONDS; point CACHES at Redis to share both the entries and the version.
+One generation number (the data version) invalidates everything: entries are read and
+written with `cache.get(key, version=generation)`, as djangoproject.com's dashboard does,
+and a save or delete of a disputes model that a public page can show bumps it once the
+transaction commits (a reader that saw the new number before the commit would cache the
+old data under it). Candidates, which the annotator proposes all day while ingestion runs,
+and the reports it attaches (candidate evidence, on confirmed disputes too) do not bump:
+they would keep every page cold. Accepting or taking back a confirmation does (the row
+remembers the state it was loaded with, `LoadedReviewState`). Bulk updates send no signals
+(merges use them), so entries also expire after CACHE_SECONDS. With the default
+per-process memory cache other web processes see a change within CACHE_SECONDS; point
+CACHES at Redis to share both the entries and the version.
 """
 
 import hashlib
@@ -17,6 +20,7 @@ from contextvars import ContextVar
 
 from django.core.cache import cache
 from django.core.exceptions import ObjectDoesNotExist
+from django.db import transaction
 from django.db.models.signals import post_delete
 from django.utils.functional import SimpleLazyObject
 
@@ -105,6 +109,13 @@ def bump_data_version(sender=None, instance=None, signal=None, **kwargs) -> None
             instance._loaded_review_state = instance.review_state
         if not public:
             return
+    # After the commit, never inside the writer's transaction: a request reading the new
+    # version before the commit would cache the old data under it. Outside a transaction
+    # on_commit runs at once.
+    transaction.on_commit(_bump)
+
+
+def _bump() -> None:
     try:
         version = cache.incr(VERSION_KEY)
     except ValueError:  # never set, evicted, or the cache is unreachable
@@ -121,11 +132,12 @@ def cached(name: str, func, *args, key: str = ""):
     suffix = key or ":".join(map(str, args))
     digest = hashlib.md5(suffix.encode(), usedforsecurity=False).hexdigest()
     # The prefix marks the key immutable (settings.CACHE_IMMUTABLE_PREFIXES).
-    cache_key = f"standoff:fragment:{name}:{data_version()}:{digest}"
-    value = cache.get(cache_key)
+    cache_key = f"standoff:fragment:{name}:{digest}"
+    generation = data_version()
+    value = cache.get(cache_key, version=generation)
     if value is None:
         value = func(*args)
-        cache.set(cache_key, value, CACHE_SECONDS)
+        cache.set(cache_key, value, CACHE_SECONDS, version=generation)
     return value
 
 

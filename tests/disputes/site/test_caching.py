@@ -2,7 +2,8 @@ import pytest
 
 from tests.factories import DemandFactory
 
-pytestmark = pytest.mark.django_db
+# Transactional: the data version is bumped on commit, which the default test transaction never does.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_cached_figures_follow_confirmations_at_once(client, world):
@@ -79,3 +80,27 @@ def test_what_ingestion_proposes_keeps_the_pages_cache_warm(world):
     assert data_version() == before + 3
     Dispute.objects.get(pk=candidate.pk).delete()  # deletes always count (and cascade)
     assert data_version() > before + 3
+
+
+def test_the_data_version_moves_on_commit_not_inside_the_writers_transaction(world):
+    from django.db import transaction
+
+    from disputes.site.caching import data_version
+
+    dispute = world(1)
+    before = data_version()
+    with transaction.atomic():
+        DemandFactory(dispute=dispute, review_state="confirmed")
+        # A reader now would cache what it reads under the version it sees: still the old one.
+        assert data_version() == before
+    assert data_version() != before
+
+
+def test_a_cached_value_is_read_under_the_current_version_only():
+    from disputes.site.caching import bump_data_version, cached
+
+    calls = []
+    assert cached("probe", lambda: calls.append(1) or len(calls)) == 1
+    assert cached("probe", lambda: calls.append(1) or len(calls)) == 1
+    bump_data_version()  # outside a transaction: at once
+    assert cached("probe", lambda: calls.append(1) or len(calls)) == 2

@@ -50,6 +50,7 @@ def test_india_shows_google_and_twitter_figures_beside_the_india_twitter_dispute
     assert figures.count('class="dispute-marker"') >= 3
 
 
+@pytest.mark.django_db(transaction=True)  # the page cache's version is bumped on commit
 def test_an_import_shows_on_the_cached_country_page_at_once(client, tmp_path):
     DisputeFactory()
     assert "No platform-reported figures yet." in client.get("/countries/IN/").content.decode()
