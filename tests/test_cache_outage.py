@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 # Not public: the admin, and the signed-in account pages; the auth views other than login
 # write (logout) or mail (password reset) and use no cache.
-NOT_PUBLIC = ("admin:", "account", "token-create", "token-revoke", "logout", "password_", "health")
+NOT_PUBLIC = ("admin:", "review:", "ingestion-health", "account", "token-create", "token-revoke", "logout", "password_", "health")
 
 
 class RedisServer:
@@ -108,7 +108,6 @@ def _public_requests():
     requests = {
         "login": ["/accounts/login/"],
         "disputes:home": ["/"],
-        "disputes:ingestion-health": ["/ingestion-health/", ("/ingestion-health/", True)],
         "disputes:list": ["/disputes/", filtered, (filtered, True), ("/disputes/?page=2", True)],
         "disputes:list-export": [f"/disputes/export.csv?country={dispute.country}", "/disputes/export.json"],
         "disputes:detail": [dispute.get_absolute_url()],

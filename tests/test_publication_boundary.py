@@ -133,10 +133,16 @@ def test_nothing_the_pipeline_makes_is_public_until_a_curator_accepts_it(shared_
     page = f"/disputes/{report.dispute.slug}/", False
     assert page in diff and escape(report.article.title).encode() in accepted[page][3]
     assert escape(report.article.title).encode() not in ingested[page][3]
+    # The fact is public with the quotes that report it (deciding a fact decides its quotes),
+    # and with them the articles quoted.
+    fact_quotes = Evidence.objects.filter(**{type(fact)._meta.model_name: fact})
+    quotes = {str(pk) for pk in fact_quotes.values_list("pk", flat=True)}
+    assert quotes, "the accepted fact has no quote: the test proves less than it says"
+    quoted = set(fact_quotes.exclude(article=None).values_list("article_id", flat=True))
     url = "/api/articles/?page_size=100"
-    assert ids(accepted, url) - ids(ingested, url) == {report.article_id}
+    assert ids(accepted, url) - ids(ingested, url) == {report.article_id} | (quoted - ids(ingested, url))
     assert ids(ingested, url) <= ids(accepted, url)
-    assert release_ids(accepted, "evidence") - release_ids(ingested, "evidence") == {str(report.pk)}
+    assert release_ids(accepted, "evidence") - release_ids(ingested, "evidence") == {str(report.pk)} | quotes
     # The fact: in its dispute's API detail and in the list of its kind, and nothing else new.
     kind = "demands" if isinstance(fact, Demand) else "outcomes"
     detail = json.loads(accepted[f"/api/disputes/{fact.dispute.slug}/", False][3])

@@ -53,6 +53,6 @@ def test_feed_items_read_well_for_undated_facts(client):
     OutcomeFactory(dispute=dispute, date=None, details="Twitter agreed to the conditions.")
     xml = client.get("/feeds/events/").content.decode()
     assert "asked the platform to meet another demand" in xml
-    assert '<summary type="html">Register locally.</summary>' in xml
-    assert '<summary type="html">Twitter agreed to the conditions.</summary>' in xml
-    assert '<summary type="html">. ' not in xml and "to other" not in xml
+    assert '<summary type="text">Register locally.</summary>' in xml
+    assert '<summary type="text">Twitter agreed to the conditions.</summary>' in xml
+    assert '<summary type="text">. ' not in xml and "to other" not in xml
