@@ -237,10 +237,6 @@ class Actor(models.Model):
         return reverse("disputes:actor", args=[self.slug])
 
     @property
-    def is_governmental(self) -> bool:
-        return self.kind in self.GOVERNMENT_KINDS
-
-    @property
     def country_name(self) -> str:
         return country_name(self.country)
 

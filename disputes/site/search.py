@@ -215,9 +215,8 @@ def _words_before(n: int):
 
 
 # FTS5 leaf pages of 1,000 bytes instead of its default 4,050: an AND of a rare word and a
-# common one seeks through the common word's list in finer steps. Measured on bench/pages.py's
-# 200,000 articles: "encryption sovereign" (in 414 and 99,867 articles) matched in 0.25 ms
-# instead of 0.40; a search of two common words took 4.2 ms instead of 3.9.
+# common one seeks through the common word's list in finer steps, at a small cost to a search
+# of two common words (measured with bench/pages.py's search page).
 FTS5_PAGE_SIZE = 1000
 
 

@@ -21,7 +21,7 @@ def source_link(url, text="", new_tab=False):
     return external_link(url, text, new_tab=new_tab)
 
 
-# reverse() walks the URL resolver each time (~20 µs); a list page links every
+# reverse() walks the URL resolver each time; a list page links every
 # row to its country and platforms, and there are few of either.
 @register.filter
 @cache
