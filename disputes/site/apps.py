@@ -1,11 +1,11 @@
 from django.apps import AppConfig, apps
+from django.core.signals import request_finished, request_started
+from django.db import connections
 from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 
 
 def _ensure_search_index(sender, using, **kwargs):
-    from django.db import connections
-
-    from .search import ensure_search_index
+    from .search import ensure_search_index  # reads models: not importable before they load
 
     ensure_search_index(connections[using])
 
@@ -27,8 +27,6 @@ class SiteConfig(AppConfig):
         domain = apps.get_app_config("disputes")
         # After every migrate: a table rebuilt by a later migration loses its search triggers.
         post_migrate.connect(_ensure_search_index, sender=domain, dispatch_uid="disputes.search_index")
-
-        from django.core.signals import request_finished, request_started
 
         request_started.connect(caching.request_started, dispatch_uid="disputes.caching.request_started")
         request_finished.connect(caching.request_finished, dispatch_uid="disputes.caching.request_finished")
