@@ -8,7 +8,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-pytestmark = pytest.mark.django_db
+# Transactional: the page cache's version is bumped on commit, which the test transaction never does.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 PAGES = {
     # url: queries

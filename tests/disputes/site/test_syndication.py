@@ -26,6 +26,7 @@ def test_unknown_feeds_are_404(client, db):
     assert client.get("/feeds/platforms/myspace/").status_code == 404
 
 
+@pytest.mark.django_db(transaction=True)  # the page cache's version is bumped on commit
 def test_a_newly_confirmed_fact_comes_first(client, world):
     import datetime
 
