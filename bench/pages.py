@@ -11,7 +11,7 @@ the same pages through gunicorn over loopback as well.
 
 By default the cache is warm, as for any page viewed more than once between
 two changes of the data (figures, charts, list counts and rendered rows are
-cached per data version, see disputes/caching.py); --no-cache measures every
+cached per data version, see disputes/site/caching.py); --no-cache measures every
 request computing everything, which is what the first visitor after a change
 pays.
 
@@ -113,7 +113,7 @@ def build(scale: dict, seed: int) -> None:
         Actor, Demand, DemandType, Dispute, DisputeParty, Event, EventKind, Evidence, Outcome, OutcomeKind,
         Penalty, Platform, Precision, Topic,
     )
-    from disputes.search import drop_search_index, ensure_search_index
+    from disputes.site.search import drop_search_index, ensure_search_index
     from ingestion.models import Article, Source, StoryCluster
 
     rng = random.Random(seed)

@@ -1,6 +1,6 @@
 """Redis as the shared cache, with a per-process memory layer for immutable entries.
 
-Pages cache their fragments under keys that embed the data version (disputes/caching.py):
+Pages cache their fragments under keys that embed the data version (disputes/site/caching.py):
 such a key names one value for its whole life, so once a process has read it from Redis it
 may keep it in memory. A warm page then costs no Redis round trip per fragment, only the one
 that reads the data version. Every other key (the version itself, sessions, counters) goes

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "simple_history",
     "django_celery_beat",
     "disputes",
+    "disputes.site",
     "ingestion",
 ]
 
@@ -76,7 +77,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "disputes.tokens.ApiTokenMiddleware",
+    "disputes.site.tokens.ApiTokenMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "config.middleware.ContentSecurityPolicyMiddleware",
@@ -221,7 +222,7 @@ if envbool("SECURE_PROXY_SSL_HEADER", False):
 # Celery
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 
-# Cache: pages cache figures and fragments per data version (disputes/caching.py).
+# Cache: pages cache figures and fragments per data version (disputes/site/caching.py).
 # Several processes must share one cache, or a confirmation shows late in the
 # others: Redis in production; a per-process memory cache for tests and DEBUG.
 CACHE_URL = os.environ.get("CACHE_URL", "locmem://" if DEBUG else REDIS_URL.rsplit("/", 1)[0] + "/1")

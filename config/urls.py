@@ -10,9 +10,9 @@ admin.site.index_template = "admin/standoff_index.html"
 
 urlpatterns = [
     path("health/", health, name="health"),
-    path("admin/review/", include("disputes.review_urls")),
+    path("admin/review/", include("disputes.admin.review_urls")),
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
-    path("api/", include("disputes.api_urls")),
-    path("", include("disputes.urls")),
+    path("api/", include("disputes.site.api_urls")),
+    path("", include("disputes.site.urls")),
 ]

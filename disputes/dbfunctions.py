@@ -1,7 +1,7 @@
 """Date arithmetic that runs natively on both databases.
 
 Django's Extract*/Trunc* functions run on SQLite as Python callbacks, once per
-row (PERF-NOTES: 9–13× slower than SQL's strftime); these compile to
+row (far slower than SQL's strftime, see PERF-NOTES); these compile to
 strftime/julianday on SQLite and to EXTRACT/date subtraction on PostgreSQL.
 """
 

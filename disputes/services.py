@@ -228,6 +228,12 @@ def _decide_candidates(*, dispute, state, user, reason):
     )
 
 
+def _dispute_decide(*, dispute, state, user, reason, candidates_reason):
+    """Set a dispute's review state and, with it, its candidates' (inside the caller's decision)."""
+    review_set_state(records=[dispute], state=state, user=user, reason=reason)
+    _decide_candidates(dispute=dispute, state=state, user=user, reason=candidates_reason)
+
+
 @transaction.atomic
 def dispute_confirm(*, dispute: Dispute, user=None, reason: str = "") -> None:
     """Confirm a dispute with the candidate facts proposed for it.
@@ -242,10 +248,8 @@ def dispute_confirm(*, dispute: Dispute, user=None, reason: str = "") -> None:
         if dispute_status_apply(dispute=dispute):
             dispute._history_user = user
             dispute.save()
-        review_set_state(records=[dispute], state=ReviewState.CONFIRMED, user=user, reason=reason)
-        _decide_candidates(
-            dispute=dispute, state=ReviewState.CONFIRMED, user=user, reason=reason or "Confirmed with its dispute"
-        )
+        _dispute_decide(dispute=dispute, state=ReviewState.CONFIRMED, user=user, reason=reason,
+                        candidates_reason=reason or "Confirmed with its dispute")
 
 
 @transaction.atomic
@@ -329,8 +333,8 @@ def dispute_reject(*, dispute: Dispute, user=None, reason: str) -> None:
     the same articles again finds them decided and proposes nothing new.
     """
     with decision():
-        review_set_state(records=[dispute], state=ReviewState.REJECTED, user=user, reason=reason)
-        _decide_candidates(dispute=dispute, state=ReviewState.REJECTED, user=user, reason=reason)
+        _dispute_decide(dispute=dispute, state=ReviewState.REJECTED, user=user, reason=reason,
+                        candidates_reason=reason)
 
 
 # The models whose history rows name the decision that wrote them, parents first.
@@ -378,29 +382,3 @@ def decision_revert(*, decision_id: uuid.UUID, user=None, reason: str = "", mode
     return restored
 
 # Platforms' own figures ----------------------------------------------------------
-
-
-def shutdown_events_suggest_disputes() -> int:
-    """Refresh `suggested_dispute` on the platform blocks no curator has linked.
-
-    Only events whose country and platform appear among the disputes' targeted
-    platforms are matched one by one. Returns how many events carry a suggestion.
-    """
-    targeted = set(
-        Dispute.objects.exclude(review_state=ReviewState.REJECTED)
-        .filter(party_roles__role=PartyRole.TARGETED)
-        .values_list("country", "party_roles__actor__platform")
-    )
-    changed, suggested = [], 0
-    events = ShutdownEvent.objects.platform_blocks().filter(dispute__isnull=True)
-    for event in events.only("pk", "country", "countries", "services_affected", "start", "end",
-                             "status", "suggested_dispute"):
-        match = None
-        if any((c, p) in targeted for c in event.country_list for p in event.platforms):
-            match = event.best_matching_dispute()
-        suggested += match is not None
-        if event.suggested_dispute_id != (match.pk if match else None):
-            event.suggested_dispute = match
-            changed.append(event)
-    ShutdownEvent.objects.bulk_update(changed, ["suggested_dispute"])
-    return suggested

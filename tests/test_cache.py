@@ -53,11 +53,11 @@ def test_every_cached_template_fragment_varies_on_the_data_version():
     assert [tag for tag in tags if "data_version" not in tag[1]] == []
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)  # the version is bumped on commit
 def test_a_request_reads_the_data_version_once_and_sees_its_own_change():
     from django.core.signals import request_finished, request_started
 
-    from disputes import caching
+    from disputes.site import caching
 
     request_started.send(sender=None)
     try:

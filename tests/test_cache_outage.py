@@ -18,7 +18,8 @@ from config import cache as layered
 from disputes.models import Actor, Dispute
 from tests.conftest import free_port
 
-pytestmark = pytest.mark.django_db
+# Transactional: the data version is bumped on commit, which the default test transaction never does.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 # Not public: the admin, and the signed-in account pages; the auth views other than login
 # write (logout) or mail (password reset) and use no cache.

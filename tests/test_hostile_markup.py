@@ -204,6 +204,7 @@ def _assert_no_live_markup(body: str, where: str):
     assert match is None, (where, body[max(0, match.start() - 200) : match.end() + 100] if match else "")
 
 
+@pytest.mark.django_db(transaction=True)  # the page cache's version is bumped on commit
 def test_pages_and_partials_carry_the_html_escaped_text(published, client):
     for url, texts in _public_pages(published).items():
         for headers in ({}, {"HX-Request": "true"}):
@@ -382,6 +383,7 @@ def test_admin_lists_and_change_pages_escape_everything(published, client, curat
             assert HTML[text] in body, (url, text)
 
 
+@pytest.mark.django_db(transaction=True)  # the page cache's version is bumped on commit
 def test_the_admin_refuses_non_web_addresses(published, client, curator):
     client.force_login(curator)
     outcome = published.outcomes.get()
@@ -456,6 +458,7 @@ def from_feed(settings, redis_url, curator):
     return dispute, page_url, client
 
 
+@pytest.mark.django_db(transaction=True)  # the page cache's version is bumped on commit
 def test_a_feed_entry_reaches_every_kind_of_output_escaped(from_feed):
     dispute, page_url, admin_client = from_feed
     article = Article.objects.get()

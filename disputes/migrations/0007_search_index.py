@@ -2,13 +2,13 @@ from django.db import migrations
 
 
 def create(apps, schema_editor):
-    from disputes.search import ensure_search_index
+    from disputes.site.search import ensure_search_index
 
     ensure_search_index(schema_editor.connection)
 
 
 def drop(apps, schema_editor):
-    from disputes.search import drop_search_index
+    from disputes.site.search import drop_search_index
 
     drop_search_index(schema_editor.connection)
 

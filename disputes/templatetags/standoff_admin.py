@@ -1,6 +1,6 @@
 from django import template
 
-from disputes.review_queue import waiting_counts
+from disputes.admin.review_queue import waiting_counts
 
 register = template.Library()
 

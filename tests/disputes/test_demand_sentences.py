@@ -5,7 +5,7 @@ from django.template.loader import render_to_string
 
 from disputes import vocab
 from disputes.models import Demand
-from disputes.selectors import TimelineEntry
+from disputes.site.selectors import TimelineEntry
 from tests.factories import ActorFactory, DemandFactory, DisputeFactory, OutcomeFactory, PlatformFactory
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from disputes import calibration, review_queue, services
+from disputes import calibration, services
+from disputes.admin import review_queue
 from disputes.models import Demand, Dispute, Evidence, Outcome, ReviewState
 from ingestion import annotating
 from tests.factories import ArticleFactory, DisputeFactory, PartyFactory, PlatformFactory

@@ -167,7 +167,7 @@ def test_the_figures_come_from_the_production_rules(corpus, monkeypatch, capsys)
     assert (before["dispute_key"]["tp"], before["duplicate_group"]["tp"]) == (4, 2)
 
     # No article ever joins an existing dispute: the three Indian reports part.
-    monkeypatch.setattr(attach, "_matching_dispute", lambda *args, **kwargs: None)
+    monkeypatch.setattr(attach, "matching_dispute", lambda *args, **kwargs: None)
     # And no two texts are near copies: the wire copy stays alone (the exact copy is still one article).
     monkeypatch.setattr(dedupe, "is_near_duplicate", lambda a, b: False)
     after = _evaluate(corpus, capsys=capsys)

@@ -3,7 +3,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from disputes.dataset import dataset_export
+from disputes.site.dataset import dataset_export
 
 
 class Command(BaseCommand):

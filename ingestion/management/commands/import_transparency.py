@@ -3,8 +3,8 @@
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from ingestion.transparency.common import SOURCES, SourceFormatError
-from ingestion.transparency.importer import import_transparency
+from disputes.figures.common import SOURCES, SourceFormatError
+from disputes.figures.importer import import_transparency
 
 
 class Command(BaseCommand):
