@@ -9,12 +9,17 @@ import time
 import redis
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import F, Max
 from django.http import JsonResponse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from django_celery_beat.models import PeriodicTask
+
+from config.celery import app
+from ingestion.models import Article, Source
 
 HEARTBEAT_TASK = "standoff-heartbeat"
 # Checks whose failure leaves the site serving: "degraded", not "fail".
@@ -43,8 +48,6 @@ def _redis():
 
 
 def _cache():
-    from django.core.cache import cache
-
     ping = getattr(cache, "ping", None)  # config.cache.LayeredRedisCache; memory caches are always up
     if ping is None:
         return {"backend": "memory"}
@@ -53,8 +56,6 @@ def _cache():
 
 
 def _sources():
-    from ingestion.models import Source
-
     feeds = Source.objects.feeds().filter(enabled=True)
     enabled = feeds.count()
     failing = feeds.filter(consecutive_failures__gt=0).count()
@@ -66,16 +67,12 @@ def _sources():
 
 
 def _workers():
-    from config.celery import app
-
     replies = app.control.ping(timeout=settings.HEALTH_WORKER_TIMEOUT)
     names = sorted(name for reply in replies for name in reply)
     return {"ok": bool(names), "workers": names}
 
 
 def _beat():
-    from django_celery_beat.models import PeriodicTask
-
     last = PeriodicTask.objects.filter(name=HEARTBEAT_TASK).values_list("last_run_at", flat=True).first()
     if last is None:
         return {"ok": False, "error": "beat has not ticked yet"}
@@ -84,8 +81,6 @@ def _beat():
 
 
 def _newest_article():
-    from ingestion.models import Article
-
     newest = Article.objects.aggregate(newest=Max("created_at"))["newest"]
     if newest is None:
         return {"ok": True, "age_s": None}

@@ -3,6 +3,7 @@
 import hashlib
 import secrets
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.http import JsonResponse
 from django.utils import timezone
@@ -68,7 +69,5 @@ class ApiTokenMiddleware:
 
 def export_limit(request) -> int:
     """How many rows one export or API page may carry for this visitor."""
-    from django.conf import settings
-
     user = getattr(request, "user", AnonymousUser())
     return settings.EXPORT_LIMIT_USER if user.is_authenticated else settings.EXPORT_LIMIT_ANONYMOUS
