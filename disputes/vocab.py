@@ -49,7 +49,7 @@ def country_name(code: str) -> str:
 
 class CountryAlias(NamedTuple):
     code: str
-    kind: str  # "name", "demonym" or "capital"
+    kind: str  # "name", "demonym", "capital" or "publisher" (a report's spelling news doesn't use)
     alias: str
 
 
@@ -66,7 +66,9 @@ def country_aliases() -> tuple[CountryAlias, ...]:
 
 
 def _folded(name: str) -> str:
-    return " ".join(unicodedata.normalize("NFKC", name).casefold().replace(".", "").replace("’", "'").split())
+    """Without case, accents, dots or curly apostrophes: "Curacao" finds "Curaçao"."""
+    name = "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
+    return " ".join(name.casefold().replace(".", "").replace("’", "'").replace("‘", "'").split())
 
 
 @cache
@@ -77,13 +79,14 @@ def _codes_by_name() -> dict[str, str]:
             if hasattr(country, attribute):
                 codes[_folded(getattr(country, attribute))] = country.alpha_2
     codes.update((_folded(name), code) for code, name in EXTRA_COUNTRIES.items())
-    codes.update((_folded(row.alias), row.code) for row in country_aliases() if row.kind == "name")
+    codes.update((_folded(row.alias), row.code) for row in country_aliases() if row.kind in ("name", "publisher"))
     return codes
 
 
 def country_code(name: str) -> str | None:
-    """The code of a country written by name ("Türkiye", "Turkey", "South Korea", "EU"), or
-    None. Case, dots and spacing do not matter; demonyms and capitals are not names."""
+    """The code of a country written by name ("Türkiye", "Turkey", "South Korea", "EU") as news or
+    transparency reports write it, or None. Case, accents, dots and spacing do not matter;
+    demonyms and capitals are not names."""
     folded = _folded(name or "")
     if len(folded) == 2 and folded.upper() in country_names():
         return folded.upper()

@@ -11,18 +11,16 @@ from __future__ import annotations
 
 import csv
 import re
-import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-# Platform vocabulary shared with the disputes app.
-PLATFORMS = (
-    "twitter", "facebook", "instagram", "whatsapp", "youtube", "google", "tiktok",
-    "telegram", "apple", "koo", "signal", "linkedin", "wikipedia", "other",
-)
+from disputes import vocab
+
+# Platform codes, from the vocabulary the disputes app uses.
+PLATFORMS = tuple(term.code for term in vocab.PLATFORMS)
 
 SOURCES = ("google", "meta", "twitter", "stop")
 
@@ -225,280 +223,14 @@ def period_label(start: date) -> str:
 
 # --- countries -------------------------------------------------------------
 
-# ISO2: every name used for it in the shared files (Google, Meta, Twitter,
-# Access Now) plus a few common ones. Names are matched after `_norm`, which
-# drops accents, case, footnote stars and apostrophe variants.
-_COUNTRY_NAMES = """
-AD: Andorra
-AE: United Arab Emirates; UAE
-AF: Afghanistan
-AG: Antigua; Antigua and Barbuda; Antigua & Barbuda
-AI: Anguilla
-AL: Albania
-AM: Armenia
-AN: Netherlands Antilles
-AO: Angola
-AQ: Antarctica
-AR: Argentina
-AS: American Samoa
-AT: Austria
-AU: Australia
-AW: Aruba
-AX: Aland Islands
-AZ: Azerbaijan
-BA: Bosnia and Herzegovina; Bosnia & Herzegovina
-BB: Barbados
-BD: Bangladesh
-BE: Belgium
-BF: Burkina Faso
-BG: Bulgaria
-BH: Bahrain
-BI: Burundi
-BJ: Benin
-BL: Saint Barthelemy
-BM: Bermuda
-BN: Brunei; Brunei Darussalam
-BO: Bolivia; Bolivia (Plurinational State of)
-BQ: Bonaire, Sint Eustatius and Saba
-BR: Brazil
-BS: Bahamas; The Bahamas
-BT: Bhutan
-BV: Bouvet Island
-BW: Botswana
-BY: Belarus
-BZ: Belize
-CA: Canada
-CC: Cocos (Keeling) Islands
-CD: Democratic Republic of the Congo; Congo - Kinshasa; Congo (Democratic Republic of the); DR Congo; DRC
-CF: Central African Republic
-CG: Republic of the Congo; Congo - Brazzaville; Congo
-CH: Switzerland
-CI: Cote d'Ivoire; Ivory Coast
-CK: Cook Islands
-CL: Chile
-CM: Cameroon
-CN: China
-CO: Colombia
-CR: Costa Rica
-CU: Cuba
-CV: Cape Verde; Cabo Verde
-CW: Curacao
-CX: Christmas Island
-CY: Cyprus
-CZ: Czech Republic; Czechia
-DE: Germany
-DJ: Djibouti
-DK: Denmark
-DM: Dominica
-DO: Dominican Republic
-DZ: Algeria
-EC: Ecuador
-EE: Estonia
-EG: Egypt
-EH: Western Sahara
-ER: Eritrea
-ES: Spain
-ET: Ethiopia
-EU: European Union
-FI: Finland
-FJ: Fiji
-FK: Falkland Islands
-FM: Federated States of Micronesia; Micronesia
-FO: Faroe Islands
-FR: France
-GA: Gabon
-GB: United Kingdom; UK; Great Britain
-GD: Grenada
-GE: Georgia
-GF: French Guiana
-GG: Guernsey
-GH: Ghana
-GI: Gibraltar
-GL: Greenland
-GM: Gambia; The Gambia
-GN: Guinea
-GP: Guadeloupe
-GQ: Equatorial Guinea
-GR: Greece
-GS: South Georgia and the South Sandwich Islands
-GT: Guatemala
-GU: Guam
-GW: Guinea-Bissau
-GY: Guyana
-HK: Hong Kong; Hong Kong SAR; Hong Kong SAR China
-HM: Heard Island and McDonald Islands
-HN: Honduras
-HR: Croatia
-HT: Haiti
-HU: Hungary
-ID: Indonesia
-IE: Ireland
-IL: Israel
-IM: Isle of Man
-IN: India
-IO: British Indian Ocean Territory
-IQ: Iraq
-IR: Iran; Iran (Islamic Republic of)
-IS: Iceland
-IT: Italy
-JE: Jersey
-JM: Jamaica
-JO: Jordan
-JP: Japan
-KE: Kenya
-KG: Kyrgyzstan
-KH: Cambodia
-KI: Kiribati
-KM: Comoros
-KN: Saint Kitts and Nevis
-KP: North Korea; Korea (Democratic People's Republic of)
-KR: South Korea; Korea, Republic of; Korea (Republic of)
-KW: Kuwait
-KY: Cayman Islands
-KZ: Kazakhstan
-LA: Laos; Lao People's Democratic Republic
-LB: Lebanon
-LC: St. Lucia; Saint Lucia
-LI: Liechtenstein
-LK: Sri Lanka
-LR: Liberia
-LS: Lesotho
-LT: Lithuania
-LU: Luxembourg
-LV: Latvia
-LY: Libya
-MA: Morocco
-MC: Monaco
-MD: Moldova; Moldova, Republic of
-ME: Montenegro
-MF: Saint Martin
-MG: Madagascar
-MH: Marshall Islands
-MK: North Macedonia; Macedonia
-ML: Mali
-MM: Myanmar; Myanmar (Burma); Burma
-MN: Mongolia
-MO: Macao; Macau
-MP: Northern Mariana Islands
-MQ: Martinique
-MR: Mauritania
-MS: Montserrat
-MT: Malta
-MU: Mauritius
-MV: Maldives
-MW: Malawi
-MX: Mexico
-MY: Malaysia
-MZ: Mozambique
-NA: Namibia
-NC: New Caledonia
-NE: Niger
-NF: Norfolk Island
-NG: Nigeria
-NI: Nicaragua
-NL: Netherlands
-NO: Norway
-NP: Nepal
-NR: Nauru
-NU: Niue
-NZ: New Zealand
-OM: Oman
-PA: Panama
-PE: Peru
-PF: French Polynesia
-PG: Papua New Guinea
-PH: Philippines
-PK: Pakistan
-PL: Poland
-PM: Saint Pierre and Miquelon
-PN: Pitcairn
-PR: Puerto Rico
-PS: Palestine; Palestine, State of; Palestinian Territories
-PT: Portugal
-PW: Palau
-PY: Paraguay
-QA: Qatar
-RE: Reunion
-RO: Romania
-RS: Serbia
-RU: Russia; Russian Federation
-RW: Rwanda
-SA: Saudi Arabia
-SB: Solomon Islands
-SC: Seychelles
-SD: Sudan
-SE: Sweden
-SG: Singapore
-SH: Saint Helena
-SI: Slovenia
-SJ: Svalbard and Jan Mayen
-SK: Slovakia
-SL: Sierra Leone
-SM: San Marino
-SN: Senegal
-SO: Somalia; Somaliland
-SR: Suriname
-SS: South Sudan
-ST: Sao Tome and Principe
-SV: El Salvador
-SX: Sint Maarten
-SY: Syria; Syrian Arab Republic
-SZ: Eswatini; Swaziland
-TC: Turks and Caicos Islands
-TD: Chad
-TF: French Southern Territories
-TG: Togo
-TH: Thailand
-TJ: Tajikistan
-TK: Tokelau
-TL: Timor-Leste; East Timor
-TM: Turkmenistan
-TN: Tunisia
-TO: Tonga
-TR: Turkey; Turkiye
-TT: Trinidad and Tobago; Trinidad & Tobago
-TV: Tuvalu
-TW: Taiwan
-TZ: Tanzania; Tanzania, United Republic of
-UA: Ukraine
-UG: Uganda
-UM: United States Minor Outlying Islands
-US: United States; United States of America; USA
-UY: Uruguay
-UZ: Uzbekistan
-VA: Vatican City; Holy See
-VC: Saint Vincent and the Grenadines; St. Vincent & Grenadines
-VE: Venezuela; Venezuela (Bolivarian Republic of)
-VG: British Virgin Islands
-VI: U.S. Virgin Islands; US Virgin Islands
-VN: Vietnam; Viet Nam
-VU: Vanuatu
-WF: Wallis and Futuna
-WS: Samoa
-XK: Kosovo
-YE: Yemen
-YT: Mayotte
-ZA: South Africa
-ZM: Zambia
-ZW: Zimbabwe
-"""
-
-
-def _norm(name: str) -> str:
-    name = unicodedata.normalize("NFKD", name)
-    name = "".join(c for c in name if not unicodedata.combining(c))
-    name = name.replace("\u2019", "'").replace("\u2018", "'").replace("*", "")
-    return " ".join(name.casefold().split())
-
-
-COUNTRY_CODES: frozenset[str] = frozenset(
-    line.split(":", 1)[0] for line in _COUNTRY_NAMES.strip().splitlines()
-)
-_NAME_TO_ISO2: dict[str, str] = {
-    _norm(name): line.split(":", 1)[0]
-    for line in _COUNTRY_NAMES.strip().splitlines()
-    for name in line.split(":", 1)[1].split(";")
-}
+# Countries come from disputes.vocab (pycountry plus data/country_aliases.tsv, where the
+# publishers' own spellings are kind `publisher`). Footnote stars (Twitter's "India*") are
+# dropped here; vocab folds case, accents, dots and apostrophes.
+# Netherlands Antilles, dissolved in 2010, still has figures in Google's older reports;
+# it is no country a dispute can name, so it lives here rather than in the vocabulary.
+FORMER_COUNTRIES = {"AN": "Netherlands Antilles"}
+COUNTRY_CODES: frozenset[str] = frozenset(vocab.COUNTRY_CODES) | frozenset(FORMER_COUNTRIES)
+_FORMER_BY_NAME = {name.casefold(): code for code, name in FORMER_COUNTRIES.items()}
 # Names that are not countries and carry no country figure.
 SUPRANATIONAL = {"europol", "interpol"}
 DROPPED_NAMES = {"worldwide"}
@@ -506,7 +238,8 @@ DROPPED_NAMES = {"worldwide"}
 
 def country_iso2(name: str) -> str | None:
     """Map a country name as these publishers write it to ISO2, or None."""
-    return _NAME_TO_ISO2.get(_norm(name))
+    name = " ".join((name or "").replace("*", "").split())
+    return _FORMER_BY_NAME.get(name.casefold()) or vocab.country_code(name)
 
 
 def clean_code(code: str) -> str | None:

@@ -83,6 +83,8 @@ def countries() -> dict[str, CountryEntry]:
     left out of that file, so pycountry's names are not added here."""
     kinds: dict[str, dict[str, list[str]]] = {}
     for row in vocab.country_aliases():
+        if row.kind not in ("name", "demonym", "capital"):
+            continue  # publishers' spellings ("Hong Kong SAR", "Somaliland"): not looked for in news
         kinds.setdefault(row.code, {"name": [], "demonym": [], "capital": []})[row.kind].append(row.alias)
     return {code: CountryEntry(code, tuple(k["name"]), tuple(k["demonym"]), tuple(k["capital"]))
             for code, k in kinds.items()}
