@@ -8,7 +8,7 @@ export PYTHONUNBUFFERED := 1
 # honcho runs the Procfile's commands (celery, gunicorn) from the virtualenv.
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: setup run test system-packages test-packages clean
+.PHONY: setup run test check lint system-packages test-packages clean
 
 $(STAMP): requirements.txt requirements-model.txt
 	$(PYTHON) -m venv $(VENV)
@@ -41,8 +41,16 @@ run: setup
 	  exec honcho start redis web worker-network worker-cpu beat; \
 	fi
 
-test: setup test-packages
+lint: setup
+	$(VENV)/bin/ruff check .
+
+test: setup test-packages lint
 	bash .ci/test.sh
+
+# Day to day: SQLite only, no browser and no worker-killing tests, on every core.
+check: setup lint
+	@[ -n "$$REDIS_URL" ] || $(MAKE) --no-print-directory system-packages
+	env -u DATABASE_URL $(PY) -m pytest -q -n auto -m "not browser and not slow"
 
 clean:
 	rm -rf $(VENV) var test-results

@@ -53,8 +53,8 @@ def main() -> None:
     from django.core.management import call_command
     from django.db import connection, transaction
 
-    from ingestion.models import Article, ArticleFingerprint
     from ingestion.extracting import _fingerprints_store
+    from ingestion.models import Article, ArticleFingerprint
 
     try:
         call_command("migrate", verbosity=0)

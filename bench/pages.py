@@ -108,12 +108,24 @@ def build(scale: dict, seed: int) -> None:
     from django.db import connection, transaction
 
     from disputes import rollups
-    from disputes.vocab import COUNTRY_CODES
     from disputes.models import (
-        Actor, Demand, DemandType, Dispute, DisputeParty, Event, EventKind, Evidence, Outcome, OutcomeKind,
-        Penalty, Platform, Precision, Topic,
+        Actor,
+        Demand,
+        DemandType,
+        Dispute,
+        DisputeParty,
+        Event,
+        EventKind,
+        Evidence,
+        Outcome,
+        OutcomeKind,
+        Penalty,
+        Platform,
+        Precision,
+        Topic,
     )
     from disputes.site.search import drop_search_index, ensure_search_index
+    from disputes.vocab import COUNTRY_CODES
     from ingestion.models import Article, Source, StoryCluster
 
     rng = random.Random(seed)

@@ -16,7 +16,6 @@ from django.utils.text import slugify
 
 from . import vocab
 from .matching import matching_dispute
-from .vocab import COUNTRY_CODES, country_name
 from .models import (
     Actor,
     Demand,
@@ -30,6 +29,7 @@ from .models import (
     ReviewState,
     quote_span,
 )
+from .vocab import COUNTRY_CODES, country_name
 
 MIN_CLAIM_CONFIDENCE = 0.4
 

@@ -23,10 +23,8 @@ from .models import (
     Event,
     Evidence,
     Outcome,
-    PartyRole,
     Penalty,
     ReviewState,
-    ShutdownEvent,
 )
 
 

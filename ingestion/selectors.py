@@ -3,7 +3,6 @@
 from dataclasses import dataclass, field
 
 import redis
-
 from django.conf import settings
 from django.db.models import Count
 

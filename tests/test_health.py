@@ -99,7 +99,6 @@ def test_it_needs_no_login_even_when_everything_else_does(client, settings):
 
 def _every_feed_failing():
     from ingestion.models import Source
-
     from tests.factories import SourceFactory
 
     for n in range(2):

@@ -22,9 +22,9 @@ from django.test import Client
 from django.urls import reverse
 
 from disputes.models import Actor, Dispute, Evidence, Outcome, ReviewState
-from ingestion.models import Article, Source
 from ingestion.extracting import articles_extract
 from ingestion.fetching import articles_fetch
+from ingestion.models import Article, Source
 from ingestion.sources import source_poll
 from tests.ingestion.httpserver import LocalServer
 

@@ -19,9 +19,9 @@ from django.core.management import call_command
 from django.test import Client
 from django.utils.html import escape
 
-from disputes.site.dataset import dataset_export
 from disputes.models import Actor, Demand, Dispute, DisputeParty, Evidence, Outcome, ReviewState
 from disputes.services import review_set_state
+from disputes.site.dataset import dataset_export
 
 pytestmark = pytest.mark.django_db
 

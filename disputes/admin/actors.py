@@ -7,11 +7,11 @@ from simple_history.admin import SimpleHistoryAdmin
 from .. import services
 from ..models import Actor, ActorAlias, ActorRedirect
 from .common import (
+    HTTP_URL_FIELDS,
     CountryFilter,
     MergeMixin,
-    HTTP_URL_FIELDS,
-    RowErrorsMixin,
     ReadOnlyRedirectAdmin,
+    RowErrorsMixin,
 )
 
 

@@ -11,15 +11,14 @@ from django.utils.html import format_html
 from django.utils.text import capfirst
 
 from .. import services
-from ..vocab import country_name
-from ..site.highlight import highlight
 from ..models import (
     Evidence,
     Platform,
     ReviewState,
     http_url,
 )
-
+from ..site.highlight import highlight
+from ..vocab import country_name
 
 # Filters -------------------------------------------------------------------------
 

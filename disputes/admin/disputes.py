@@ -10,18 +10,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, F, Max, Q
 from django.shortcuts import redirect
-from django.urls import path, reverse
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
 from ingestion.models import Article
 
 from .. import services
-from ..site import selectors
-from ..site.forms import TimelineForm
-from ..site.highlight import highlight
 from ..models import (
     Demand,
     Dispute,
@@ -33,15 +30,18 @@ from ..models import (
     ReviewState,
     Topic,
 )
+from ..site import selectors
+from ..site.forms import TimelineForm
+from ..site.highlight import highlight
 from .common import (
-    CountryFilter,
-    PlatformFilter,
-    MergeMixin,
     HTTP_URL_FIELDS,
+    CountryFilter,
+    MergeMixin,
+    PlatformFilter,
     QuotePickerMixin,
+    ReadOnlyRedirectAdmin,
     RowErrorsMixin,
     entered_by_curator,
-    ReadOnlyRedirectAdmin,
 )
 
 

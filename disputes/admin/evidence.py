@@ -5,10 +5,10 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from ..models import Evidence
 from .common import (
-    DisputeCountryFilter,
-    ReviewActionsMixin,
     HTTP_URL_FIELDS,
+    DisputeCountryFilter,
     QuotePickerMixin,
+    ReviewActionsMixin,
     entered_by_curator,
 )
 

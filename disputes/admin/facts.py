@@ -11,11 +11,11 @@ from ..models import (
     Penalty,
 )
 from .common import (
+    HTTP_URL_FIELDS,
     DisputeCountryFilter,
     DisputePlatformFilter,
-    ReviewActionsMixin,
-    HTTP_URL_FIELDS,
     QuotePickerMixin,
+    ReviewActionsMixin,
     RowErrorsMixin,
     entered_by_curator,
 )

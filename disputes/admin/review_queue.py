@@ -14,8 +14,8 @@ from django.utils.safestring import SafeString
 from ingestion.models import Claim
 
 from .. import calibration
-from ..site.highlight import highlight
 from ..models import Demand, Dispute, Event, Evidence, Outcome, ReviewState
+from ..site.highlight import highlight
 
 # Sentences shown either side of a quote.
 CONTEXT_SENTENCES = 2

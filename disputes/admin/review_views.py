@@ -16,8 +16,8 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from .. import services
-from . import review_queue
 from ..models import Demand, Dispute, Event, Outcome, ReviewState
+from . import review_queue
 
 TEMPLATE = "admin/disputes/review_queue.html"
 FACTS = ("demand", "outcome", "event")

@@ -8,8 +8,8 @@ from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
-from disputes.vocab import country_name
 from disputes.models.core import Dispute, PartyRole, Platform, ReviewState, in_vocabulary
+from disputes.vocab import country_name
 
 
 class ReportSource(models.TextChoices):

@@ -9,7 +9,6 @@ from django.db.models import Case, Count, DecimalField, F, Q, Sum, When
 
 from disputes.models import Platform, PlatformReport, ShutdownEvent
 
-
 # Google's 2009–2019 format and its current one describe the same requests; the
 # current file wins where both cover a half-year (README: "Prefer 1a").
 GOOGLE_REQUESTS = ("google-summary", "google-historical")

@@ -2,7 +2,6 @@
 
 from django.db import migrations, models
 
-
 # The demo disputes whose only demands were `other` and now have a type of their own.
 # Rows of other disputes stay as they are: a curator re-types them.
 REMAP = {

@@ -1,7 +1,19 @@
 """The disputes app's models: the domain in core, the platforms' figures in disputes.figures.
 Everything is importable from here, as from a single models module."""
 
+from ..figures.models import (
+    ComplianceBasis,
+    PlatformReport,
+    PlatformReportQuerySet,
+    ReportDataset,
+    ReportSource,
+    ShutdownEvent,
+    ShutdownEventQuerySet,
+    ShutdownExtent,
+)
 from .core import (
+    ENDING_OUTCOMES,
+    UNREVIEWED_LABEL,
     Actor,
     ActorAlias,
     ActorKind,
@@ -22,15 +34,11 @@ from .core import (
     DisputeRollup,
     DisputeStatus,
     DraftedTextMixin,
-    ENDING_OUTCOMES,
     Event,
     EventKind,
     Evidence,
     EvidenceQuerySet,
-    format_date,
     FuzzyDateMixin,
-    http_url,
-    in_vocabulary,
     LoadedReviewState,
     Outcome,
     OutcomeKind,
@@ -39,23 +47,15 @@ from .core import (
     PenaltyKind,
     Platform,
     Precision,
-    quote_span,
     ReviewState,
     RollupCell,
     RollupMetric,
     Topic,
+    format_date,
+    http_url,
+    in_vocabulary,
+    quote_span,
     truncate_date,
-    UNREVIEWED_LABEL,
-)
-from ..figures.models import (
-    ComplianceBasis,
-    PlatformReport,
-    PlatformReportQuerySet,
-    ReportDataset,
-    ReportSource,
-    ShutdownEvent,
-    ShutdownEventQuerySet,
-    ShutdownExtent,
 )
 
 __all__ = [

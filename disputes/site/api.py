@@ -10,13 +10,8 @@ from django.http import Http404
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from ingestion.models import Article
-
-from . import exports, selectors
-from disputes.vocab import COUNTRY_CHOICES
-from .forms import DisputeFilterForm
-from .links import safe_href
 from disputes.models import (
+    UNREVIEWED_LABEL,
     Actor,
     ActorKind,
     Demand,
@@ -27,8 +22,13 @@ from disputes.models import (
     Outcome,
     OutcomeKind,
     Platform,
-    UNREVIEWED_LABEL,
 )
+from disputes.vocab import COUNTRY_CHOICES
+from ingestion.models import Article
+
+from . import exports, selectors
+from .forms import DisputeFilterForm
+from .links import safe_href
 from .openapi import PAGE_MAX, openapi_document
 from .search import article_match_sql, terms
 

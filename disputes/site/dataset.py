@@ -12,9 +12,11 @@ from pathlib import Path
 from django.conf import settings
 from django.db.models import Q
 
+from disputes.models import Actor, Demand, Dispute, Event, Evidence, Outcome, Penalty
+
 from .exports import neutralise
 from .links import safe_href
-from disputes.models import Actor, Demand, Dispute, Event, Evidence, Outcome, Penalty
+
 
 def _confirmed_disputes():
     return Dispute.objects.public()

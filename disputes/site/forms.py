@@ -6,10 +6,10 @@ from django import forms
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
+from disputes.models import DemandType, DisputeStatus, OutcomeKind, Platform
 from disputes.vocab import COUNTRY_CODES, country_name
 
 COUNTRY_SET = frozenset(COUNTRY_CODES)
-from disputes.models import DemandType, DisputeStatus, OutcomeKind, Platform
 
 SORTS = [("", "Newest first"), ("oldest", "Oldest first"), ("title", "Title"), ("country", "Country")]
 

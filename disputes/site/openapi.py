@@ -6,7 +6,6 @@ checks every endpoint's responses and limits against this document.
 
 from django.conf import settings
 
-from disputes.vocab import COUNTRY_CODES
 from disputes.models import (
     ActorKind,
     DemandType,
@@ -18,6 +17,7 @@ from disputes.models import (
     Platform,
     Precision,
 )
+from disputes.vocab import COUNTRY_CODES
 
 # Django's slug (path converter and SlugField).
 SLUG_PATTERN = "^[-a-zA-Z0-9_]+$"

@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from functools import cache
 
 import Stemmer
-
 from django.db import connection
 from django.db.models import DEFERRED
 from django.db.models.expressions import RawSQL

@@ -10,11 +10,9 @@ import datetime
 from bisect import bisect_right
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import date
 
 from django.db.models import Count, Exists, Min, OuterRef, Prefetch, Q
 
-from disputes.vocab import country_name
 from disputes.dbfunctions import DaysBetween, Year
 from disputes.figures.selectors import (
     platform_figures_for_country,
@@ -37,6 +35,7 @@ from disputes.models import (
     Topic,
     format_date,
 )
+from disputes.vocab import country_name
 from ingestion.models import Article
 from ingestion.selectors import ingestion_health as health_of_ingestion
 

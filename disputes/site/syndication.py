@@ -7,10 +7,11 @@ from django.contrib.syndication.views import Feed
 from django.http import Http404
 from django.utils.feedgenerator import Atom1Feed
 
+from disputes.models import Platform
+from disputes.vocab import COUNTRY_CODES, country_name
+
 from . import selectors
 from .caching import cached
-from disputes.vocab import COUNTRY_CODES, country_name
-from disputes.models import Platform
 
 # Atom's text constructs. Titles and summaries here are plain text (curated, or quoted from
 # articles), so they are declared type="text": a reader shows `<img onerror=…>` in a quote as

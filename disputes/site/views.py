@@ -6,18 +6,19 @@ from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.utils.functional import SimpleLazyObject, cached_property
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.functional import SimpleLazyObject, cached_property
 from django.views.decorators.http import require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 
+from disputes.models import Actor, ActorRedirect, ApiToken, Dispute, DisputeRedirect, Platform
+from disputes.vocab import COUNTRY_CODES, country_name
+
 from . import exports, selectors, tokens
 from .caching import cached, data_version, lazy_items
-from disputes.vocab import COUNTRY_CODES, country_name
 from .forms import CompareForm, DisputeFilterForm, PageForm, SearchForm, TimelineForm
 from .links import safe_href
-from disputes.models import Actor, ActorRedirect, ApiToken, Dispute, DisputeRedirect, Platform
 from .search import MARK_END, MARK_START
 from .search import search as full_text_search
 from .tokens import export_limit

@@ -31,7 +31,12 @@ from spacy.tokens import Doc, Span
 from ingestion.annotation import gazetteer
 from ingestion.annotation.cues import foreign_claim_matches, parse_count, parse_jail, parse_money
 from ingestion.annotation.nlp import (
-    CLAIMS_KEY, COUNTRY_LABELS, GOV_LABELS, PIPELINE_VERSION, PLATFORM_LABELS, ruler_only,
+    CLAIMS_KEY,
+    COUNTRY_LABELS,
+    GOV_LABELS,
+    PIPELINE_VERSION,
+    PLATFORM_LABELS,
+    ruler_only,
 )
 
 DetectorFactory.seed = 0  # langdetect is random unless seeded

@@ -5,9 +5,8 @@ import datetime
 
 import pytest
 
-from ingestion.models import StoryCluster
-
 from disputes.models import Dispute, ReviewState
+from ingestion.models import StoryCluster
 from tests.factories import (
     ActorFactory,
     ArticleFactory,

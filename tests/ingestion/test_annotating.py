@@ -10,8 +10,8 @@ from disputes.attach import article_attach
 from disputes.models import Actor, Demand, Dispute, Evidence, Outcome, Penalty
 from ingestion import annotating
 from ingestion.models import ArticleAnnotation, Claim, Mention
-from tests.texts import FOLLOW_UP, FOOTBALL, INDIA_TWITTER
 from tests.factories import ActorFactory, ArticleFactory, DisputeFactory, PartyFactory, PlatformFactory
+from tests.texts import FOLLOW_UP, FOOTBALL, INDIA_TWITTER
 
 pytestmark = pytest.mark.django_db
 

@@ -1,6 +1,6 @@
 from ingestion.dedupe import (
-    content_hash,
     containment,
+    content_hash,
     fingerprints,
     is_near_duplicate,
     normalise_text,

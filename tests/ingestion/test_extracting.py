@@ -7,8 +7,8 @@ from django_celery_beat.models import PeriodicTask
 
 from config.celery import app
 from ingestion import extracting
-from ingestion.models import Article, ArticleEvent, ArticleFingerprint, FetchedPage, StoryCluster
 from ingestion.extracting import articles_extract
+from ingestion.models import Article, ArticleEvent, ArticleFingerprint, FetchedPage, StoryCluster
 from tests.factories import ArticleFactory
 from tests.ingestion.conftest import STORY, news_page, paragraphs
 

@@ -3,10 +3,10 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from ingestion.errors import TransientError
-from ingestion.models import Article, ArticleEvent, FetchedPage
 from ingestion.batches import Busy
+from ingestion.errors import TransientError
 from ingestion.fetching import articles_fetch
+from ingestion.models import Article, ArticleEvent, FetchedPage
 from tests.factories import ArticleFactory
 from tests.ingestion.conftest import STORY, news_page, paragraphs
 

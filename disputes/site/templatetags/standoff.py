@@ -7,8 +7,8 @@ from django import template
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 
-from disputes.site.links import external_link, safe_href
 from disputes.models import UNREVIEWED_LABEL
+from disputes.site.links import external_link, safe_href
 
 register = template.Library()
 

@@ -1,8 +1,8 @@
 from django.core.management.base import BaseCommand
 
 from ingestion.annotating import articles_annotate, outdated_article_ids
-from ingestion.models import Article
 from ingestion.annotation.nlp import PIPELINE_VERSION
+from ingestion.models import Article
 
 
 class Command(BaseCommand):

@@ -5,9 +5,9 @@ from collections import Counter
 
 import pytest
 
+from disputes.figures.importer import import_transparency
 from disputes.models import PlatformReport, ShutdownEvent
 from disputes.site.selectors import platform_figures_for_country, platform_figures_for_platform
-from disputes.figures.importer import import_transparency
 
 from .support import DATA_DIR, requires_shared_data
 

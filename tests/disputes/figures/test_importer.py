@@ -6,8 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from disputes.models import Actor, PlatformReport, ShutdownEvent
 from disputes.figures.importer import import_transparency
+from disputes.models import Actor, PlatformReport, ShutdownEvent
 from tests.factories import DisputeFactory, PartyFactory, PlatformFactory, ShutdownEventFactory
 
 from .support import FIXTURES

@@ -56,9 +56,9 @@ def test_a_warm_list_page_runs_no_query(client, world, django_assert_num_queries
 def test_what_ingestion_proposes_keeps_the_pages_cache_warm(world):
     # The annotator writes candidates all day: they show on no public page, so the cached
     # figures stay valid; a curator's confirmation, or taking one back, refreshes them.
-    from disputes.site.caching import data_version
     from disputes.models import Demand, Dispute, Evidence, Penalty
     from disputes.services import review_set_state
+    from disputes.site.caching import data_version
     from tests.factories import ArticleFactory, DisputeFactory
 
     confirmed = world(1)

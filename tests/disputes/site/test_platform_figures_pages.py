@@ -5,8 +5,8 @@ import datetime
 import pytest
 from django.core.management import call_command
 
-from tests.factories import DisputeFactory, PartyFactory, PlatformFactory, PlatformReportFactory
 from tests.disputes.figures.support import DATA_DIR, requires_shared_data
+from tests.factories import DisputeFactory, PartyFactory, PlatformFactory, PlatformReportFactory
 
 pytestmark = pytest.mark.django_db
 

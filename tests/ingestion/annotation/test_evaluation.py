@@ -5,7 +5,14 @@ import math
 import pytest
 
 from ingestion.annotation.evaluation import (
-    binary_metrics, count_accuracy, format_report, load_jsonl, mcc, pairwise_prf, score, set_prf,
+    binary_metrics,
+    count_accuracy,
+    format_report,
+    load_jsonl,
+    mcc,
+    pairwise_prf,
+    score,
+    set_prf,
 )
 
 
